@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test` (README quick start).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: run test bench install clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/baomi serve
+
+test: $(TSTAMP)
+	$(PY) -m pytest
+
+bench: $(TSTAMP)
+	$(VENV)/bin/baomi bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

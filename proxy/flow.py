@@ -1,0 +1,102 @@
+"""The objects that travel through the pipeline: one request is one Flow.
+
+receive -> extract (Segments) -> detect (Findings) -> decide (Decision) -> enforce/forward -> audit.
+Everything here is plain data; the stages in ``proxy.pipeline`` fill it in, in order.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["allow", "redact", "block", "hold"]
+#: severity order used when several rules apply: the strictest wins
+ACTION_ORDER: dict[str, int] = {"allow": 0, "redact": 1, "hold": 2, "block": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One piece of client-controlled text and where it sits in the payload.
+
+    ``path`` is a JSON-path-like address (``messages[2].content[0].text``) so that a later stage can
+    rewrite exactly that place; ``role`` is the chat role or a kind such as ``tool_definition``.
+    """
+
+    path: str
+    text: str
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One piece of evidence. Offsets are code points of the text that was analysed (the original)."""
+
+    entity: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    category: str
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+            "recognizer": self.recognizer,
+        }
+
+
+@dataclass(slots=True)
+class Decision:
+    action: Action
+    categories: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
+    redacted: str | None = None
+    #: set when the decision was forced by a failure of inspection itself (fail closed)
+    error_code: str | None = None
+
+    def to_json(self, id: Any = None) -> dict[str, Any]:
+        """The stable decision JSON of ``/v1/inspect`` and ``baomi scan`` (fields are only ever added)."""
+        out: dict[str, Any] = {
+            "id": id,
+            "action": self.action,
+            "categories": list(self.categories),
+            "findings": [f.to_json() for f in self.findings],
+            "redacted": self.redacted,
+        }
+        out["rule_ids"] = list(self.rule_ids)
+        if self.error_code:
+            out["error_code"] = self.error_code
+        return out
+
+
+def new_flow_id() -> str:
+    """Incident / flow id: sortable by time, unguessable."""
+    return f"bm-{int(time.time()):x}-{secrets.token_hex(6)}"
+
+
+@dataclass(slots=True)
+class Flow:
+    """State of one request through the gateway."""
+
+    id: str
+    endpoint: str
+    method: str
+    client: str = "anonymous"
+    started: float = field(default_factory=time.perf_counter)
+    received_at: float = field(default_factory=time.time)
+    body: bytes = b""
+    payload: Any = None
+    model: str | None = None
+    stream: bool = False
+    segments: list[Segment] = field(default_factory=list)
+    decision: Decision | None = None
+    inspect_ms: float = 0.0
+    prompt_tokens: int | None = None
+    upstream: str | None = None
+    status: int | None = None
