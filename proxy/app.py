@@ -1,0 +1,116 @@
+"""create_app: wiring only. The lifespan owns the httpx client, the engine, the policy and the store."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from proxy import tokens
+from proxy.errors import BaomiError, NotFound, internal_error
+from proxy.inspect_api import inspect_text
+from proxy.pipeline.run import handle
+from proxy.policy.loader import load_policy
+from proxy.runtime import Detector, Runtime
+from proxy.settings import Settings
+from proxy.store.audit import AuditStore
+from proxy.upstream.client import build_client
+
+log = logging.getLogger("baomi")
+
+
+def default_engine() -> Detector:
+    from proxy.detection.engine import DetectionEngine
+
+    return DetectionEngine()
+
+
+def create_app(settings: Settings | None = None, *, upstream_transport: httpx.AsyncBaseTransport | None = None,
+               store: AuditStore | None = None, engine: Detector | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        tokens.configure_offline()
+        tokens.warm_up()
+        own_store = store is None
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+        rt = Runtime(
+            settings=settings,
+            engine=engine or default_engine(),
+            policy=load_policy(settings.policy),
+            store=store or AuditStore(settings.store_url),
+            http=build_client(settings, upstream_transport),
+            executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
+        )
+        rt.engine.analyze("warm-up 预热")
+        app.state.rt = rt
+        try:
+            yield
+        finally:
+            await rt.http.aclose()
+            rt.executor.shutdown(wait=False, cancel_futures=True)
+            if own_store:
+                rt.store.close()
+            else:
+                rt.store.flush()
+
+    app = FastAPI(title="baomi", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> Response:
+        rt: Runtime | None = getattr(request.app.state, "rt", None)
+        checks = {"engine": rt is not None and rt.engine is not None,
+                  "policy": rt is not None and rt.policy is not None,
+                  "store": rt is not None and rt.store.ping()}
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
+                            status_code=200 if ok else 503)
+
+    @app.post("/v1/inspect")
+    async def inspect(request: Request) -> Response:
+        return await inspect_text(request, request.app.state.rt)
+
+    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+    async def gateway(request: Request) -> Response:
+        return await handle(request, request.app.state.rt)
+
+    @app.exception_handler(BaomiError)
+    async def baomi_error(_request: Request, exc: BaomiError) -> Response:
+        return _render(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _render(NotFound(f"没有这个地址：{request.url.path}", f"no such URL: {request.url.path}"))
+        err = BaomiError(str(exc.detail), str(exc.detail))
+        err.status = exc.status_code
+        return _render(err)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> Response:
+        log.error("unexpected %s while handling a request", type(exc).__name__)
+        return _render(internal_error())
+
+    return app
+
+
+def _render(exc: BaomiError) -> Response:
+    status, body, headers = exc.render()
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def app_factory() -> Any:
+    """For ``uvicorn proxy.app:app_factory --factory``: settings from the environment."""
+    return create_app(Settings.load())

@@ -1,0 +1,56 @@
+"""detect: run the engine over the request's text, off the event loop, with a deadline. Fail closed.
+
+All segments of one request are read as ONE document (joined by newlines, in payload order): a marking
+in one message and the body in the next are one document.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from proxy.errors import InspectionFailed
+from proxy.flow import Finding, Flow, Segment
+from proxy.runtime import Runtime
+from proxy.tokens import count_tokens
+
+log = logging.getLogger("baomi.detect")
+
+
+def document(segments: list[Segment]) -> str:
+    return "\n".join(s.text for s in segments)
+
+
+def _inspect(rt: Runtime, text: str, model: str | None) -> tuple[list[Finding], int, float]:
+    t0 = time.perf_counter()
+    findings = rt.engine.analyze(text) if text else []
+    ms = (time.perf_counter() - t0) * 1000
+    return findings, count_tokens(text, model), ms
+
+
+def inspection_failed(flow_id: str) -> InspectionFailed:
+    return InspectionFailed(
+        f"内容检查未能完成，为安全起见请求未转发。请稍后重试；若持续出现，请联系保密管理员并提供事件编号 {flow_id}",
+        f"inspection could not complete, so the request was not forwarded (fail closed). Retry later; "
+        f"if it persists, contact your security office with incident id {flow_id}",
+        headers={"X-Baomi-Incident": flow_id},
+    )
+
+
+async def detect(flow: Flow, rt: Runtime) -> list[Finding]:
+    text = document(flow.segments)
+    loop = asyncio.get_running_loop()
+    try:
+        findings, tokens, ms = await asyncio.wait_for(
+            loop.run_in_executor(rt.executor, _inspect, rt, text, flow.model),
+            timeout=rt.settings.inspect_timeout)
+    except asyncio.TimeoutError:
+        log.warning("flow %s: inspection timed out after %.1fs; blocked", flow.id, rt.settings.inspect_timeout)
+        raise inspection_failed(flow.id) from None
+    except Exception as exc:
+        # the exception text may quote the input: log its type only
+        log.error("flow %s: inspection failed (%s); blocked", flow.id, type(exc).__name__)
+        raise inspection_failed(flow.id) from None
+    flow.prompt_tokens = tokens
+    flow.inspect_ms = ms
+    return findings

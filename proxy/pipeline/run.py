@@ -1,0 +1,94 @@
+"""One flow, top to bottom: receive -> extract -> detect -> decide -> enforce | forward -> audit."""
+from __future__ import annotations
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from proxy.errors import BaomiError, MethodNotAllowed, NotFound, internal_error
+from proxy.flow import Flow
+from proxy.pipeline.audit import audit
+from proxy.pipeline.decide import decide
+from proxy.pipeline.detect import detect
+from proxy.pipeline.enforce import refusal
+from proxy.pipeline.extract import extract, extract_url
+from proxy.pipeline.forward import forward
+from proxy.pipeline.receive import parse_json, read_body, require_json, start_flow
+from proxy.runtime import Runtime
+from proxy.wire.endpoints import ENDPOINTS
+
+log = logging.getLogger("baomi.flow")
+
+# other endpoints are forwarded only without a body (their URL is inspected); with a body: refused
+_NO_BODY_METHODS = {"GET", "HEAD", "DELETE", "OPTIONS"}
+
+
+async def handle(request: Request, rt: Runtime) -> Response:
+    flow = start_flow(request)
+    try:
+        return await _run(flow, request, rt)
+    except BaomiError as exc:
+        status, body, headers = exc.render()
+        flow.status = status
+        decision = _outcome(exc)
+        audit(flow, rt, decision=decision, error_code=exc.code)
+        if decision == "block":
+            headers.setdefault("X-Baomi-Incident", flow.id)
+        return Response(body, status_code=status, headers=headers, media_type="application/json")
+    except Exception as exc:  # a bug, not bad input: nothing was forwarded unless forward() returned
+        log.error("flow %s: unexpected %s", flow.id, type(exc).__name__)
+        audit(flow, rt, decision="error", error_code="internal_error")
+        status, body, headers = internal_error().render()
+        return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def _outcome(exc: BaomiError) -> str:
+    if exc.status == 403:
+        return "block"
+    if exc.status in (502, 504):
+        return "allow"  # inspected and allowed; the upstream failed
+    return "invalid"
+
+
+async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
+    path, method = request.url.path, request.method
+    endpoint = ENDPOINTS.get(path)
+
+    # receive + extract
+    if endpoint is not None and method == "POST":
+        require_json(request)
+        flow.body = await read_body(request, rt.settings.max_body_bytes)
+        flow.payload = parse_json(flow.body)
+        extract(flow, endpoint)
+        content: bytes | None = flow.body
+    elif method in _NO_BODY_METHODS and endpoint is None:
+        flow.body = await read_body(request, rt.settings.max_body_bytes)
+        if flow.body:
+            raise _not_inspected(path)
+        extract_url(flow, path, request.url.query)
+        content = None
+    elif endpoint is not None:
+        raise MethodNotAllowed(f"{path} 只支持 POST", f"{path} supports POST only")
+    else:
+        raise _not_inspected(path)
+
+    # detect + decide
+    findings = await detect(flow, rt)
+    decision = decide(flow, findings, rt)
+    if decision.action != "allow":
+        raise refusal(decision, flow.id)
+
+    # forward (audit once the upstream's status is known)
+    response = await forward(flow, rt, request, content)
+    audit(flow, rt)
+    return response
+
+
+def _not_inspected(path: str) -> BaomiError:
+    return NotFound(
+        f"baomi 尚不支持检查接口 {path} 的请求内容，因此未转发。请使用 /v1/chat/completions、/v1/responses、"
+        f"/v1/completions 或 /v1/embeddings，或联系管理员",
+        f"baomi cannot inspect requests to {path} yet, so it was not forwarded. Use /v1/chat/completions, "
+        f"/v1/responses, /v1/completions or /v1/embeddings, or contact your administrator",
+        code="endpoint_not_inspected")

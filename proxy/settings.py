@@ -1,0 +1,87 @@
+"""Every setting declared once: name, type, default and help.
+
+Each setting can come from (in rising precedence) its default, the environment variable
+``BAOMI_<NAME>`` and a command-line flag. The README's settings table is checked against this list by
+a test, so a new setting cannot go undocumented.
+"""
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "BAOMI_"
+
+
+def _s(default: Any, help: str, *, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = _s("127.0.0.1", "Address to bind. A non-loopback address needs client keys or --allow-anonymous.")
+    port: int = _s(8787, "TCP port to listen on.")
+    upstream_url: str = _s("https://api.openai.com/v1", "Base URL of the OpenAI-compatible upstream (ends with /v1).")
+    upstream_api_key: str = _s("", "Key baomi sends upstream as `Authorization: Bearer`. Clients never see it.", secret=True)
+    data_dir: str = _s("./var", "Directory for the embedded SQLite audit database and other state.")
+    database_url: str = _s("", "SQLAlchemy URL of the audit store; empty means SQLite at <data_dir>/baomi.db.")
+    policy: str = _s("policies/default.yaml", "Policy file (YAML).")
+    allow_anonymous: bool = _s(False, "Accept clients without a key even on a non-loopback bind.")
+    max_body_bytes: int = _s(20 * 1024 * 1024, "Largest request body accepted; larger bodies get 413.")
+    inspect_timeout: float = _s(10.0, "Seconds inspection of one request may take before it fails closed.")
+    inspect_workers: int = _s(2, "Worker threads that run inspection off the event loop.")
+    upstream_connect_timeout: float = _s(10.0, "Seconds to connect to the upstream (then 502).")
+    upstream_read_timeout: float = _s(600.0, "Seconds to wait for the next upstream byte (then 504).")
+    log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")
+
+    @classmethod
+    def fields(cls) -> tuple[dataclasses.Field, ...]:
+        return dataclasses.fields(cls)
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``BAOMI_*`` environment variables, then explicit overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in cls.fields():
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_path / 'baomi.db').as_posix()}"
+
+    @property
+    def loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+def _coerce(f: dataclasses.Field, raw: str) -> Any:
+    kind = f.type if isinstance(f.type, type) else {"str": str, "int": int, "float": float,
+                                                      "bool": bool}[str(f.type)]
+    if kind is bool:
+        low = raw.strip().lower()
+        if low in {"1", "true", "yes", "on"}:
+            return True
+        if low in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"{ENV_PREFIX}{f.name.upper()} must be true or false, not {raw!r}")
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{f.name.upper()} must be {kind.__name__}, not {raw!r}") from None

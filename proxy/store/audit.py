@@ -1,0 +1,161 @@
+"""Audit store: one row per flow, metadata only (never prompt text).
+
+SQLAlchemy Core, so the same code runs on the embedded SQLite (WAL) and on PostgreSQL by URL.
+Writes go through one background thread with a queue, so a request never waits for the disk; the
+queue is drained on close, so no record is lost at a clean shutdown.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+log = logging.getLogger("baomi.audit")
+
+metadata = sa.MetaData()
+flows = sa.Table(
+    "flows", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("ts", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("client", sa.String(200), nullable=False),
+    sa.Column("endpoint", sa.String(200), nullable=False),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("model", sa.String(200)),
+    sa.Column("upstream", sa.String(500)),
+    sa.Column("decision", sa.String(20), nullable=False, index=True),
+    sa.Column("categories", sa.Text, nullable=False, default="[]"),
+    sa.Column("rule_ids", sa.Text, nullable=False, default="[]"),
+    sa.Column("error_code", sa.String(60)),
+    sa.Column("status", sa.Integer),
+    sa.Column("stream", sa.Boolean, nullable=False, default=False),
+    sa.Column("prompt_tokens", sa.Integer),
+    sa.Column("inspect_ms", sa.Float),
+)
+
+
+@dataclass(slots=True)
+class AuditRecord:
+    id: str
+    client: str
+    endpoint: str
+    method: str
+    decision: str
+    ts: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    model: str | None = None
+    upstream: str | None = None
+    categories: list[str] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
+    error_code: str | None = None
+    status: int | None = None
+    stream: bool = False
+    prompt_tokens: int | None = None
+    inspect_ms: float | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "ts": self.ts, "client": self.client, "endpoint": self.endpoint,
+            "method": self.method, "model": self.model, "upstream": self.upstream,
+            "decision": self.decision, "categories": json.dumps(self.categories),
+            "rule_ids": json.dumps(self.rule_ids), "error_code": self.error_code,
+            "status": self.status, "stream": self.stream, "prompt_tokens": self.prompt_tokens,
+            "inspect_ms": self.inspect_ms,
+        }
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+class AuditStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = sa.create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        self._queue: queue.Queue[AuditRecord | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="baomi-audit", daemon=True)
+        self._thread.start()
+        self.failures = 0
+
+    def record(self, rec: AuditRecord) -> None:
+        """Non-blocking: queue the record for the writer thread."""
+        self._queue.put(rec)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            batch: list[AuditRecord] = []
+            markers: list[_Marker] = []
+            stop = False
+            while True:
+                if item is None:
+                    stop = True
+                    break
+                if isinstance(item, _Marker):
+                    markers.append(item)
+                else:
+                    batch.append(item)
+                if len(batch) >= 500:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._write(batch)
+            for m in markers:
+                m.event.set()
+            if stop:
+                return
+
+    def _write(self, batch: list[AuditRecord]) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(flows.insert(), [r.row() for r in batch])
+        except Exception as exc:  # keep the gateway serving; the failure is counted and logged
+            self.failures += len(batch)
+            log.error("audit write failed for %d records: %s", len(batch), type(exc).__name__)
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Wait until everything queued so far is written (tests, shutdown)."""
+        done = threading.Event()
+        marker = _Marker(done)
+        self._queue.put(marker)  # type: ignore[arg-type]
+        done.wait(timeout)
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def recent(self, limit: int = 100) -> list[dict[str, Any]]:
+        self.flush()
+        with self.engine.connect() as conn:
+            rows = conn.execute(flows.select().order_by(flows.c.ts.desc()).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+        self.engine.dispose()
+
+
+class _Marker:
+    """A queue item that only signals that the writer reached it."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
