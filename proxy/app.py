@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
         )
-        rt.engine.analyze("warm-up 预热")
+        app.state.engine_ready = _warm_up(rt)
         app.state.rt = rt
         try:
             yield
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
     @app.get("/readyz")
     async def readyz(request: Request) -> Response:
         rt: Runtime | None = getattr(request.app.state, "rt", None)
-        checks = {"engine": rt is not None and rt.engine is not None,
+        checks = {"engine": rt is not None and bool(getattr(request.app.state, "engine_ready", False)),
                   "policy": rt is not None and rt.policy is not None,
                   "store": rt is not None and rt.store.ping()}
         ok = all(checks.values())
@@ -104,6 +104,17 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         return _render(internal_error())
 
     return app
+
+
+def _warm_up(rt: Runtime) -> bool:
+    """Compile and cache what the engine needs before the first request. A failing engine does not stop
+    the server: /readyz reports it and every request fails closed."""
+    try:
+        rt.engine.analyze("warm-up 预热：机密★1年 内部资料 TOP SECRET")
+        return True
+    except Exception as exc:
+        log.error("detection engine failed its warm-up (%s): requests will be blocked", type(exc).__name__)
+        return False
 
 
 def _render(exc: BaomiError) -> Response:

@@ -114,7 +114,7 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
         payload, model = await read(request)
         if model == "fail-500":
             return error_500()
-        n = int(_knob(model, "events") or 5)
+        n = int(_knob(model, "events") or 7)
         created = int(time.time())
         if payload.get("stream"):
             base = {"id": "chatcmpl-double", "object": "chat.completion.chunk", "created": created, "model": model}
@@ -135,7 +135,7 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
         payload, model = await read(request)
         if model == "fail-500":
             return error_500()
-        text = "".join(_pieces(int(_knob(model, "events") or 5)))
+        text = "".join(_pieces(int(_knob(model, "events") or 7)))
         if payload.get("stream"):
             return await stream([_sse({"id": "cmpl-double", "object": "text_completion", "model": model,
                                        "choices": [{"index": 0, "text": text, "finish_reason": "stop"}]}),
@@ -155,7 +155,7 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
         payload, model = await read(request)
         if model == "fail-500":
             return error_500()
-        pieces = _pieces(int(_knob(model, "events") or 5))
+        pieces = _pieces(int(_knob(model, "events") or 7))
         if payload.get("stream"):
             seq = iter(range(10_000))
             chunks = [_sse({"type": "response.created", "sequence_number": next(seq),

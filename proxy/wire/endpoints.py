@@ -6,8 +6,7 @@ from typing import Any, Callable
 
 from proxy.flow import Segment
 from proxy.wire import chat, completions, responses
-from proxy.wire.shape import expect
-from proxy.wire.sweep import sweep
+from proxy.wire.shape import JSON_MARK, expect, sweep
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +33,6 @@ def extract_payload(endpoint: Endpoint, payload: Any) -> tuple[list[Segment], st
     model = expect(payload.get("model"), str, "model")
     stream = expect(payload.get("stream"), bool, "stream", required=False) or False
     segments = endpoint.extract(payload)
-    claimed = {s.path for s in segments}
+    claimed = {s.path.split(JSON_MARK, 1)[0] for s in segments}
     segments.extend(sweep(payload, claimed))
     return segments, model, bool(stream and endpoint.streams)

@@ -1,10 +1,12 @@
 """Shared helpers for reading OpenAI payloads: type checks that name the offending field."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from proxy.errors import NotInspectable, WrongShape
 from proxy.flow import Segment
+from proxy.wire.sweep import strings
 
 _TYPE_NAMES = {str: ("字符串", "a string"), list: ("数组", "an array"), dict: ("对象", "an object"),
                bool: ("布尔值", "a boolean"), int: ("整数", "an integer"), float: ("数字", "a number")}
@@ -29,9 +31,44 @@ def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def add_text(out: list[Segment], value: Any, path: str, role: str | None = None) -> None:
-    """Append a text segment; non-empty strings only. Wrong types are the caller's check."""
-    if isinstance(value, str) and value:
+    """Append a text segment; non-empty strings only. Wrong types are the caller's check.
+
+    A string that is itself a JSON object or array (tool-call arguments, tool results) is read as JSON:
+    its strings become the segments (path ``<path>#json<inner path>``), because escaping (``\\n``,
+    ``\\uXXXX``) would otherwise hide line structure and characters from the detectors.
+    """
+    if not isinstance(value, str) or not value:
+        return
+    inner = json_strings(value)
+    if inner is None:
         out.append(Segment(path=path, text=value, role=role))
+    else:
+        out.extend(Segment(path=f"{path}{JSON_MARK}{p}", text=s, role=role) for p, s in inner)
+
+
+JSON_MARK = "#json"
+
+
+def json_strings(value: str, depth: int = 0) -> list[tuple[str, str]] | None:
+    """The strings inside ``value`` if it is a JSON object/array (nested JSON strings too), else None."""
+    head = value.lstrip()[:1]
+    if head not in ("{", "[") or depth > 3:
+        return None
+    try:
+        obj = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(obj, (dict, list)):
+        return None
+    out: list[tuple[str, str]] = []
+    for p, s in strings(obj):
+        p = p if p.startswith("[") else "." + p
+        nested = json_strings(s, depth + 1)
+        if nested is None:
+            out.append((p, s))
+        else:
+            out.extend((f"{p}{JSON_MARK}{q}", t) for q, t in nested)
+    return out
 
 
 def not_inspectable(what_zh: str, what_en: str, path: str) -> NotInspectable:
@@ -49,3 +86,17 @@ def token_ids(value: Any) -> bool:
         first = value[0]
         return isinstance(first, int) or (isinstance(first, list) and (not first or isinstance(first[0], int)))
     return False
+
+
+def sweep(payload: Any, claimed: set[str]) -> list[Segment]:
+    """The safety net: every string the endpoint extractor did not claim becomes a segment too.
+
+    Extractors put the fields they understand first, in reading order (that order forms the document
+    the detectors see); the sweep adds the rest, so an unknown or new field can never carry text out
+    uninspected.
+    """
+    out: list[Segment] = []
+    for p, s in strings(payload):
+        if p not in claimed:
+            add_text(out, s, p, "other")
+    return out

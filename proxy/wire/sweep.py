@@ -1,16 +1,13 @@
-"""The safety net: every string anywhere in a JSON payload becomes a segment.
+"""Every string anywhere in a JSON value, with its path: the basis of the sweep (``shape.sweep``).
 
-Endpoint extractors put the fields they understand first, in reading order (that order forms the
-document the detectors see). The sweep then adds any string they did not claim, so an unknown or new
-field can never carry text out uninspected. Object keys are swept too unless they look like plain
-identifiers (schema property names can carry text).
+Object keys count as strings too unless they look like plain identifiers (schema property names can
+carry text).
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Iterator
 
-from proxy.flow import Segment
 
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$-]{0,63}\Z")
 
@@ -34,6 +31,3 @@ def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             for i in range(len(v) - 1, -1, -1):
                 stack.append((f"{p}[{i}]", v[i]))
 
-
-def sweep(payload: Any, claimed: set[str]) -> list[Segment]:
-    return [Segment(path=p, text=s, role="other") for p, s in strings(payload) if p not in claimed]
