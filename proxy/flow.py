@@ -97,6 +97,7 @@ class Flow:
     segments: list[Segment] = field(default_factory=list)
     decision: Decision | None = None
     inspect_ms: float = 0.0
-    prompt_tokens: int | None = None
+    #: the inspected text as one document; kept in memory only (the audit counts its tokens)
+    document: str | None = None
     upstream: str | None = None
     status: int | None = None

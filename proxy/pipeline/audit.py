@@ -13,5 +13,5 @@ def audit(flow: Flow, rt: Runtime, *, decision: str | None = None, error_code: s
         decision=decision or (d.action if d else "error"), model=flow.model, upstream=flow.upstream,
         categories=list(d.categories) if d else [], rule_ids=list(d.rule_ids) if d else [],
         error_code=error_code or (d.error_code if d else None), status=flow.status, stream=flow.stream,
-        prompt_tokens=flow.prompt_tokens, inspect_ms=round(flow.inspect_ms, 3),
+        inspect_ms=round(flow.inspect_ms, 3), count_text=flow.document,
     ))

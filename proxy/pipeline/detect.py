@@ -12,7 +12,6 @@ import time
 from proxy.errors import InspectionFailed
 from proxy.flow import Finding, Flow, Segment
 from proxy.runtime import Runtime
-from proxy.tokens import count_tokens
 
 log = logging.getLogger("baomi.detect")
 
@@ -21,11 +20,10 @@ def document(segments: list[Segment]) -> str:
     return "\n".join(s.text for s in segments)
 
 
-def _inspect(rt: Runtime, text: str, model: str | None) -> tuple[list[Finding], int, float]:
+def _inspect(rt: Runtime, text: str) -> tuple[list[Finding], float]:
     t0 = time.perf_counter()
     findings = rt.engine.analyze(text) if text else []
-    ms = (time.perf_counter() - t0) * 1000
-    return findings, count_tokens(text, model), ms
+    return findings, (time.perf_counter() - t0) * 1000
 
 
 def inspection_failed(flow_id: str) -> InspectionFailed:
@@ -41,8 +39,8 @@ async def detect(flow: Flow, rt: Runtime) -> list[Finding]:
     text = document(flow.segments)
     loop = asyncio.get_running_loop()
     try:
-        findings, tokens, ms = await asyncio.wait_for(
-            loop.run_in_executor(rt.executor, _inspect, rt, text, flow.model),
+        findings, ms = await asyncio.wait_for(
+            loop.run_in_executor(rt.executor, _inspect, rt, text),
             timeout=rt.settings.inspect_timeout)
     except asyncio.TimeoutError:
         log.warning("flow %s: inspection timed out after %.1fs; blocked", flow.id, rt.settings.inspect_timeout)
@@ -51,6 +49,6 @@ async def detect(flow: Flow, rt: Runtime) -> list[Finding]:
         # the exception text may quote the input: log its type only
         log.error("flow %s: inspection failed (%s); blocked", flow.id, type(exc).__name__)
         raise inspection_failed(flow.id) from None
-    flow.prompt_tokens = tokens
+    flow.document = text  # for the audit's token count; never stored
     flow.inspect_ms = ms
     return findings

@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from proxy.tokens import count_tokens
+
 log = logging.getLogger("baomi.audit")
 
 metadata = sa.MetaData()
@@ -56,6 +58,8 @@ class AuditRecord:
     stream: bool = False
     prompt_tokens: int | None = None
     inspect_ms: float | None = None
+    #: text whose tokens the writer thread counts (off the request path); never written anywhere
+    count_text: str | None = None
 
     def row(self) -> dict[str, Any]:
         return {
@@ -120,12 +124,24 @@ class AuditStore:
                 return
 
     def _write(self, batch: list[AuditRecord]) -> None:
+        for r in batch:
+            if r.count_text is not None:
+                r.prompt_tokens = self._count(r.count_text, r.model)
+                r.count_text = None
         try:
             with self.engine.begin() as conn:
                 conn.execute(flows.insert(), [r.row() for r in batch])
         except Exception as exc:  # keep the gateway serving; the failure is counted and logged
             self.failures += len(batch)
             log.error("audit write failed for %d records: %s", len(batch), type(exc).__name__)
+
+    @staticmethod
+    def _count(text: str, model: str | None) -> int | None:
+        try:
+            return count_tokens(text, model)
+        except Exception as exc:  # a missing tokenizer must not lose the record
+            log.error("token count failed: %s", type(exc).__name__)
+            return None
 
     def flush(self, timeout: float = 5.0) -> None:
         """Wait until everything queued so far is written (tests, shutdown)."""
