@@ -44,7 +44,7 @@ def test_scan_text_file(tmp_path, scan):
 
 def test_scan_jsonl_offsets_are_code_points(tmp_path, scan):
     # invisible characters and emoji before the marking: offsets count code points of the original
-    tricky = "😀\u200b" + "秘\u200b密★1年\n关于调整经费的请示"
+    tricky = "😀 草稿\n\u200b" + "秘\u200b密★1年\n关于调整经费的请示"
     f = tmp_path / "in.jsonl"
     f.write_text("\n".join(json.dumps(o, ensure_ascii=False) for o in [
         {"id": "a", "text": PLAIN}, {"id": "b", "text": tricky}]) + "\n", encoding="utf-8")
