@@ -87,6 +87,23 @@ def _scan(args: argparse.Namespace) -> int:
     return worst if args.exit_code else 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from proxy import evaluation
+    from proxy.app import default_engine
+    from proxy.policy.evaluate import evaluate
+    from proxy.policy.loader import PolicyError, load_policy
+
+    try:
+        policy = load_policy(args.policy)
+        items = evaluation.load(args.file)
+    except (PolicyError, ValueError, OSError) as exc:
+        raise SystemExit(f"baomi: {exc}") from None
+    engine = default_engine()
+    result = evaluation.evaluate_corpus(items, lambda text: evaluate(engine.analyze(text), policy))
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluation.report(result))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from proxy.bench.run import main as bench_main
 
@@ -114,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--policy", default=Settings.load().policy, help="policy file")
     c.add_argument("--exit-code", action="store_true", help="exit 1 if any input is not allowed")
     c.set_defaults(func=_scan)
+
+    e = sub.add_parser("eval", help="block recall, false positives, entity recall and speed on a labelled JSONL corpus")
+    e.add_argument("file", help="corpus JSONL (id, text, expected, category, entities)")
+    e.add_argument("--json", action="store_true", help="machine-readable output")
+    e.add_argument("--policy", default=Settings.load().policy, help="policy file")
+    e.set_defaults(func=_eval)
 
     b = sub.add_parser("bench", help="latency and throughput: direct-to-double vs through baomi")
     b.add_argument("--requests", type=int, default=400, help="requests per scenario")

@@ -28,13 +28,15 @@ from proxy.text.normalize import normalize
 
 LANGUAGE = "zh"
 DEFAULT_CATEGORY = "custom"
+RECOGNIZER_NAME = "recognizer_name"  # presidio's RecognizerResult.RECOGNIZER_NAME_KEY
 
 
 class DetectionEngine:
     def __init__(self, recognizers: Iterable[Any] | None = None, *, regex_timeout: float = 0.5,
                  total_timeout: float | None = 5.0, min_score: float = 0.3,
                  categories: Mapping[str, str] | None = None,
-                 normalizer: Callable[[str], Any] | None = None) -> None:
+                 normalizer: Callable[[str], Any] | None = None,
+                 scorers: Iterable[Any] | None = None) -> None:
         """Build once (compiles every pattern).
 
         :param recognizers: presidio ``EntityRecognizer`` objects (default: baomi's built-ins). A recognizer
@@ -44,6 +46,12 @@ class DetectionEngine:
         :param total_timeout: seconds all regex work of one ``analyze`` call may take (None: no limit).
         :param min_score: findings below this score are not returned.
         :param normalizer: ``text -> Normalized`` (default: ``proxy.text.normalize.normalize``).
+        :param scorers: document-level scorers (default: baomi's built-ins), run in order after the
+            recognizers. Each has ``name`` and ``score(text, results) -> list[RecognizerResult]``: ``text`` is
+            the canonical text, ``results`` every result so far (canonical offsets, ``recognition_metadata``
+            with ``recognizer_name``, ``category``, ``why``); it returns new document-level results (e.g. a
+            ``nonpublic_content`` finding from weighted lexicon evidence, or an ``official_document`` finding
+            that combines weak 公文 structure with other evidence).
         """
         from proxy.detection.offline import prepare_offline
 
@@ -52,6 +60,7 @@ class DetectionEngine:
         from presidio_analyzer.nlp_engine import NlpEngineProvider
 
         from proxy.detection.recognizers import default_recognizers
+        from proxy.detection.scorers import default_scorers
 
         recs = list(recognizers) if recognizers is not None else default_recognizers()
         for r in recs:
@@ -71,6 +80,7 @@ class DetectionEngine:
             cats.update(getattr(r, "ENTITY_CATEGORIES", {}) or {})
         cats.update(categories or {})
         self._categories = cats
+        self._scorers = tuple(scorers) if scorers is not None else tuple(default_scorers())
 
     @property
     def recognizers(self) -> tuple[Any, ...]:
@@ -84,27 +94,36 @@ class DetectionEngine:
         try:
             norm = self._normalize(text)
             canon = norm.text
-            findings: list[Finding] = []
+            results: list[Any] = []
             with bounded.inspection_budget(self._regex_timeout, self._total_timeout):
                 for rec in self._recognizers:
                     for res in rec.analyze(canon, rec.supported_entities, None) or ():
-                        if res.score < self._min_score:
-                            continue
-                        findings.append(self._finding(rec, res, norm))
+                        meta = res.recognition_metadata
+                        if meta is None:
+                            meta = res.recognition_metadata = {}
+                        meta.setdefault(RECOGNIZER_NAME, rec.name)
+                        meta.setdefault("category", self._categories.get(res.entity_type, DEFAULT_CATEGORY))
+                        results.append(res)
+                for scorer in self._scorers:
+                    for res in scorer.score(canon, results) or ():
+                        meta = res.recognition_metadata
+                        if meta is None:
+                            meta = res.recognition_metadata = {}
+                        meta.setdefault(RECOGNIZER_NAME, scorer.name)
+                        results.append(res)
+            findings = [self._finding(res, norm) for res in results if res.score >= self._min_score]
         except InspectionError:
             raise
         except Exception as exc:  # fail closed; the message names the failure, never the text
             raise InspectionError(f"detection failed: {type(exc).__name__}") from exc
         return merge(findings)
 
-    def _finding(self, rec: Any, res: Any, norm: Any) -> Finding:
-        meta = res.recognition_metadata or {}
+    @staticmethod
+    def _finding(res: Any, norm: Any) -> Finding:
+        meta = res.recognition_metadata
         start, end = norm.to_original(res.start, res.end)
-        return Finding(
-            entity=res.entity_type, start=start, end=end, score=float(res.score),
-            recognizer=meta.get("recognizer_name") or rec.name,
-            category=meta.get("category") or self._categories.get(res.entity_type, DEFAULT_CATEGORY),
-            why=meta.get("why", ""))
+        return Finding(entity=res.entity_type, start=start, end=end, score=float(res.score),
+                       recognizer=meta[RECOGNIZER_NAME], category=meta["category"], why=meta.get("why", ""))
 
 
 def merge(findings: list[Finding]) -> list[Finding]:
