@@ -47,7 +47,18 @@ class Finding:
             "end": self.end,
             "score": round(self.score, 4),
             "recognizer": self.recognizer,
+            "category": self.category,
+            "why": self.why,
         }
+
+
+def category_scores(findings, threshold: float = 0.0) -> dict[str, float]:
+    """Highest score per category, for categories whose best finding reaches ``threshold``."""
+    best: dict[str, float] = {}
+    for f in findings:
+        if f.score >= threshold and f.score > best.get(f.category, 0.0):
+            best[f.category] = f.score
+    return best
 
 
 @dataclass(slots=True)
@@ -70,6 +81,7 @@ class Decision:
             "redacted": self.redacted,
         }
         out["rule_ids"] = list(self.rule_ids)
+        out["scores"] = {c: round(v, 4) for c, v in sorted(category_scores(self.findings).items())}
         if self.error_code:
             out["error_code"] = self.error_code
         return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from proxy.flow import Finding
+from proxy.flow import Finding, category_scores
 
 SECRET_MARKING = "secret_marking"
 INTERNAL_MARKING = "internal_marking"
@@ -17,8 +17,4 @@ MARKING_CATEGORIES = frozenset({SECRET_MARKING, INTERNAL_MARKING})
 
 def categorize(findings: Iterable[Finding], threshold: float = 0.5) -> dict[str, float]:
     """Highest score per category, for categories whose best finding reaches ``threshold``."""
-    best: dict[str, float] = {}
-    for f in findings:
-        if f.score >= threshold and f.score > best.get(f.category, 0.0):
-            best[f.category] = f.score
-    return best
+    return category_scores(findings, threshold)

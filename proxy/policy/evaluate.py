@@ -1,16 +1,8 @@
 """decide: findings + policy -> Decision. A pure function: same inputs, same decision."""
 from __future__ import annotations
 
-from proxy.flow import ACTION_ORDER, Decision, Finding
+from proxy.flow import ACTION_ORDER, Decision, Finding, category_scores
 from proxy.policy.schema import Policy
-
-
-def category_scores(findings: list[Finding]) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for f in findings:
-        if f.score > scores.get(f.category, 0.0):
-            scores[f.category] = f.score
-    return scores
 
 
 def evaluate(findings: list[Finding], policy: Policy) -> Decision:

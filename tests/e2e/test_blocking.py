@@ -122,7 +122,9 @@ def test_inspect_endpoint(gateway, upstream_log):
     assert d["action"] == "block" and "secret_marking" in d["categories"]
     assert set(d) >= {"id", "action", "categories", "findings", "redacted"}
     f = d["findings"][0]
-    assert set(f) == {"entity", "start", "end", "score", "recognizer"}
+    assert set(f) >= {"entity", "start", "end", "score", "recognizer"}
+    assert f["category"] == "secret_marking" and f["why"] and "机密" not in f["why"]
+    assert d["scores"]["secret_marking"] >= 0.5
     assert SECRET_DOC[f["start"]:f["end"]].startswith("机密")
     ok = httpx.post(gateway.url + "/v1/inspect", json={"text": MENTIONS[0]}).json()
     assert ok["action"] == "allow" and ok["categories"] == []
