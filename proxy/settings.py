@@ -35,6 +35,8 @@ class Settings:
     inspect_workers: int = _s(2, "Worker threads that run inspection off the event loop.")
     upstream_connect_timeout: float = _s(10.0, "Seconds to connect to the upstream (then 502).")
     upstream_read_timeout: float = _s(600.0, "Seconds to wait for the next upstream byte (then 504).")
+    upstream_transport: str = _s("fast", "HTTP client for the upstream: fast (baomi's asyncio + httptools HTTP/1.1 "
+                                 "transport) or httpx (httpx's default httpcore transport, e.g. for HTTP proxies)")
     log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")
 
     @classmethod

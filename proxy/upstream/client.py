@@ -5,6 +5,7 @@ import httpx
 
 from proxy.errors import UpstreamTimeout, UpstreamUnreachable
 from proxy.settings import Settings
+from proxy.upstream.transport import FastTransport
 
 # request headers a client may pass through to the upstream; everything else (its Authorization above
 # all) stays here
@@ -20,6 +21,12 @@ def build_client(settings: Settings, transport: httpx.AsyncBaseTransport | None 
     timeout = httpx.Timeout(connect=settings.upstream_connect_timeout, read=settings.upstream_read_timeout,
                             write=settings.upstream_read_timeout, pool=settings.upstream_connect_timeout)
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=64, keepalive_expiry=30)
+    if settings.upstream_transport not in ("fast", "httpx"):
+        raise ValueError(f"BAOMI_UPSTREAM_TRANSPORT must be fast or httpx, not {settings.upstream_transport!r}")
+    if transport is None and settings.upstream_transport == "fast":
+        transport = FastTransport(max_connections=limits.max_connections,
+                                  max_keepalive=limits.max_keepalive_connections,
+                                  keepalive_expiry=limits.keepalive_expiry)
     return httpx.AsyncClient(timeout=timeout, limits=limits, transport=transport, follow_redirects=False,
                              trust_env=False)
 
