@@ -32,8 +32,11 @@ def eng() -> DetectionEngine:
 
 
 def test_registry_holds_only_baomi_recognizers(eng: DetectionEngine) -> None:
+    from proxy.detection.recognizers import BUILTIN
+
     names = sorted(r.name for r in eng.registry.recognizers)
-    assert names == ["CnClassificationRecognizer", "CnWorkSecretRecognizer", "EnClassificationRecognizer"]
+    assert names == sorted(spec.rpartition(":")[2] for spec in BUILTIN)
+    assert all(r.__module__.startswith("proxy.detection.recognizers.") for r in eng.registry.recognizers)
     assert type(eng.analyzer.nlp_engine).__name__ == "NoOpNlpEngine"
 
 

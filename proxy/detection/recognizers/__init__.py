@@ -10,6 +10,12 @@ BUILTIN = (
     "proxy.detection.recognizers.cn_classification:CnClassificationRecognizer",
     "proxy.detection.recognizers.cn_work_secret:CnWorkSecretRecognizer",
     "proxy.detection.recognizers.en_classification:EnClassificationRecognizer",
+    "proxy.detection.recognizers.pii_id_number:CnIdNumberRecognizer",
+    "proxy.detection.recognizers.pii_phone:PhoneNumberRecognizer",
+    "proxy.detection.recognizers.pii_bank_card:BankCardRecognizer",
+    "proxy.detection.recognizers.pii_email:EmailRecognizer",
+    "proxy.detection.recognizers.pii_person_name:PersonNameRecognizer",
+    "proxy.detection.recognizers.pii_address:AddressRecognizer",
 )
 
 
