@@ -10,6 +10,7 @@ BUILTIN = (
     "proxy.detection.recognizers.cn_classification:CnClassificationRecognizer",
     "proxy.detection.recognizers.cn_work_secret:CnWorkSecretRecognizer",
     "proxy.detection.recognizers.en_classification:EnClassificationRecognizer",
+    "proxy.detection.recognizers.cn_official_structure:CnOfficialStructureRecognizer",
     "proxy.detection.recognizers.pii_id_number:CnIdNumberRecognizer",
     "proxy.detection.recognizers.pii_phone:PhoneNumberRecognizer",
     "proxy.detection.recognizers.pii_bank_card:BankCardRecognizer",

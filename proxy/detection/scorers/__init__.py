@@ -8,7 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 #: module:class of every built-in scorer, in the order they run
-BUILTIN: tuple[str, ...] = ()
+BUILTIN: tuple[str, ...] = (
+    "proxy.detection.scorers.nonpublic:NonpublicContentScorer",
+    "proxy.detection.scorers.official_document:OfficialDocumentScorer",  # reads the content findings
+)
 
 
 def default_scorers() -> list[Any]:
