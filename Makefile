@@ -29,6 +29,7 @@ test: $(TSTAMP)
 
 bench: $(TSTAMP)
 	$(VENV)/bin/baomi bench
+	$(VENV)/bin/baomi bench --engine
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

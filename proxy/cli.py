@@ -105,6 +105,10 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.engine:
+        from proxy.detection.bench import main as engine_bench
+
+        return engine_bench([])
     from proxy.bench.run import main as bench_main
 
     return bench_main(args)
@@ -143,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--chars", type=int, default=2000, help="prompt length in Chinese characters")
     b.add_argument("--events", type=int, default=200, help="SSE events per streamed answer")
     b.add_argument("--json", action="store_true", help="machine-readable output")
+    b.add_argument("--engine", action="store_true",
+                   help="benchmark the detection engine alone against presidio's built-in recognizers")
     b.set_defaults(func=_bench)
     return p
 
