@@ -1,7 +1,7 @@
 """Data tables for :mod:`proxy.text.normalize`.
 
 Everything here is plain data plus one lazily-run loader (:func:`traditional_to_simplified`); importing this
-module reads no file.  The per-character canonical table itself is built in ``normalize._char_table``.
+module reads no file.  The per-character canonical table itself is built in ``chartable.char_table``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ STAR = "\u2605"  # ★ BLACK STAR, the canonical star of GB/T 9704 markings
 
 # Look-alike stars and asterisk-like symbols -> ★.  Checked *before* NFKC, because NFKC turns ＊ (U+FF0A) and
 # ﹡ (U+FE61) into the plain ASCII '*', which must not become ★ in general (code, markdown).  The plain '*' is
-# only turned into ★ by the context rules in normalize.py.
+# only turned into ★ by the context rules (joins.py, chains.py).
 STAR_LIKES = (
     "\u066d"  # ٭ ARABIC FIVE POINTED STAR
     "\u204e"  # ⁎ LOW ASTERISK
@@ -143,7 +143,7 @@ VARIANTS = {
 }
 
 # Two-character marking words whose two characters are re-joined across any short separator run (including
-# prose punctuation and stars), regardless of the surrounding tokens (rule R1 in normalize.py).  A false join
+# prose punctuation and stars), regardless of the surrounding tokens (rule R1, see normalize.py).  A false join
 # (有机，密封 -> 有机密封) only ever produces a *mention* of a marking word, never a marking, so the list may be
 # generous; keep it to the words of markings.
 MARKING_BIGRAMS = frozenset(

@@ -2,8 +2,9 @@
 
     .venv/bin/python tests/text/bench_normalize.py
 
-Prints the median and p90 of ``normalize`` per text for a few kinds of input.  The shared development corpus
-(../shared/corpus/dev.jsonl) is used when present.
+Prints the median and p90 of ``normalize`` per text for a few kinds of input, then the time of ``normalize`` on
+each 1 MB adversarial input of tests/text/test_normalize_adversarial.py (best of two runs; ``--no-adversarial``
+skips them).  The shared development corpus (../shared/corpus/dev.jsonl) is used when present.
 """
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from proxy.text.normalize import char_table, normalize  # noqa: E402
+from test_normalize_adversarial import ADVERSARIAL  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
 
@@ -68,6 +71,18 @@ def main() -> None:
             f"{name:22s} median={statistics.median(times) * 1e3:.3f} ms  p90={times[int(n * 0.9)] * 1e3:.3f} ms"
             f"  offset_map={'identity' if r.starts is None else 'built'}"
         )
+    if "--no-adversarial" in sys.argv:
+        return
+    print("adversarial inputs, 1 MB each:")
+    for name, text in ADVERSARIAL.items():
+        best = min(_timed(text) for _ in range(2))
+        print(f"  {name:28s} {best * 1e3:7.1f} ms")
+
+
+def _timed(text: str) -> float:
+    a = time.perf_counter()
+    normalize(text)
+    return time.perf_counter() - a
 
 
 if __name__ == "__main__":

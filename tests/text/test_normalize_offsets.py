@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from proxy.text import chardata
-from proxy.text.normalize import _SCAN_RANGES, Normalized, char_table, normalize
+from proxy.text.chartable import SCAN_RANGES
+from proxy.text.normalize import Normalized, char_table, normalize
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
@@ -102,7 +103,7 @@ def test_marking_characters_are_fixed_points() -> None:
 def test_scan_ranges_cover_all_of_unicode() -> None:
     """The table build skips big blocks; make sure they hold nothing it would need."""
     scanned = [False] * 0x110000
-    for lo, hi in _SCAN_RANGES:
+    for lo, hi in SCAN_RANGES:
         for cp in range(lo, hi):
             scanned[cp] = True
     category = unicodedata.category
@@ -125,8 +126,10 @@ def test_opencc_table_is_used() -> None:
 def test_import_builds_nothing() -> None:
     code = (
         "import proxy.text.normalize as n, proxy.text.chardata as c\n"
+        "import proxy.text.joins as j, proxy.text.chains as ch\n"
         "assert n.char_table.cache_info().currsize == 0\n"
         "assert c.traditional_to_simplified.cache_info().currsize == 0\n"
+        "assert j._rules.cache_info().currsize == 0 and ch._patterns.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 

@@ -1,6 +1,9 @@
 """Property tests (hypothesis) for proxy.text.normalize."""
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -153,20 +156,20 @@ SEGMENTY = st.text(alphabet=st.sampled_from("机密绝秘内部资料年长期�
 
 def _reference(text: str) -> tuple[str, tuple[int, ...] | None]:
     """normalize() with every context pass run over the whole text (what the local passes must equal)."""
+    from proxy.text import chartable, edits, joins
     from proxy.text import normalize as N
 
     if text.isascii():
         return normalize(text).text, normalize(text).starts
-    ct = N.char_table()
-    t, offsets, has_marks = N._translate(ct, text)
+    t, offsets, has_marks = chartable.translate(chartable.char_table(), text)
     starts, ends = offsets if offsets is not None else (None, None)
     if has_marks:
-        t, starts, ends = N._edit(t, starts, ends, N._mark_deletions(t), {})
+        t, starts, ends, _ = edits.apply(t, starts, ends, joins.mark_edits(t))
     for _ in range(N._MAX_PASSES):
-        dels, reps = N._context_edits(t)
-        if not dels and not reps:
+        ed = joins.context_edits(t)
+        if not ed:
             break
-        t, starts, ends = N._edit(t, starts, ends, dels, reps)
+        t, starts, ends, _ = edits.apply(t, starts, ends, ed)
     return t, (tuple(starts) if starts is not None else None)
 
 
@@ -177,3 +180,52 @@ def test_local_passes_equal_full_passes(text: str) -> None:
     ref_text, ref_starts = _reference(text)
     assert n.text == ref_text
     assert n.starts == ref_starts
+
+
+# -------------------------------------------------------------------------------- bulk paths == small-text paths
+
+# Long or dense texts take other code paths (one scan per rule instead of tries at the gate's candidates, one
+# str.translate, chains handled together with masks, edits applied with compress); short random texts with
+# the thresholds at zero must give exactly what the default paths give.
+BULK_THRESHOLDS = {
+    ("joins", "_SPARSE_LIMIT"): -1,
+    ("chartable", "_MANY_RUNS"): -1,
+    ("edits", "LOCAL_LIMIT"): -1,
+    ("chains", "_WINDOW_GAP"): 1,
+    ("chains", "_MANY_STARS"): -1,
+}
+DENSE = st.lists(
+    st.sampled_from(["\u673a", "\u5bc6", "\u5e74", "5", "12", "\u2605", "*", " ", " * ", "-", "\n", "\u3002",
+                     "\uff0c", "\u200b", "\u2469", "\u0301", "A", "\u673a\u5bc6", "\U00020001"]),
+    max_size=40,
+).map("".join)
+
+
+CHAIN_TOKENS = ["\u673a", "\u5bc6", "\u5e74", "5", "12", "12345", "\u2605", "\u673a\u5bc6", "A", "\uff15"]
+CHAIN_SEPS = ["*", "*", " ", "-", "\n", " * ", "**", "*\n", "", "\u3002", "\uff0c"]
+CHAINS = st.lists(st.tuples(st.sampled_from(CHAIN_TOKENS), st.sampled_from(CHAIN_SEPS)), max_size=16).map(
+    lambda pairs: "".join(a + b for a, b in pairs)
+)
+
+
+@contextlib.contextmanager
+def bulk_paths() -> Iterator[None]:
+    from proxy.text import chains, chartable, edits, joins
+
+    modules = {"joins": joins, "chartable": chartable, "edits": edits, "chains": chains}
+    saved = {key: getattr(modules[key[0]], key[1]) for key in BULK_THRESHOLDS}
+    try:
+        for (mod, name), value in BULK_THRESHOLDS.items():
+            setattr(modules[mod], name, value)
+        yield
+    finally:
+        for (mod, name), value in saved.items():
+            setattr(modules[mod], name, value)
+
+
+@SETTINGS
+@given(st.one_of(SEGMENTY, DENSE, CHAINS, random_text))
+def test_bulk_paths_equal_default_paths(text: str) -> None:
+    expected = normalize(text)
+    with bulk_paths():
+        assert normalize(text) == expected
