@@ -18,6 +18,7 @@ Every regex runs with a timeout; a timeout, an exhausted budget or any exception
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -92,10 +93,15 @@ class DetectionEngine:
         if not text:
             return []
         try:
-            norm = self._normalize(text)
-            canon = norm.text
             results: list[Any] = []
             with bounded.inspection_budget(self._regex_timeout, self._total_timeout):
+                # normalization shares the request's time budget (a NormalizeTimeout fails closed below)
+                if self._normalize is normalize:
+                    deadline = time.monotonic() + self._total_timeout if self._total_timeout else None
+                    norm = normalize(text, deadline=deadline)
+                else:
+                    norm = self._normalize(text)
+                canon = norm.text
                 for rec in self._recognizers:
                     for res in rec.analyze(canon, rec.supported_entities, None) or ():
                         meta = res.recognition_metadata
