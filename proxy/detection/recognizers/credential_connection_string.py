@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import regex
 
-from proxy.detection.recognizers.credential_common import (
-    CATEGORY, CONNECTION_STRING_PASSWORD, CredentialRecognizer, Hit, Rule, connection_context, password_strength)
+from proxy.detection.recognizers.credential_base import (
+    CATEGORY, CONNECTION_STRING_PASSWORD, CredentialRecognizer, Hit, Rule)
+from proxy.detection.recognizers.credential_context import connection_context
+from proxy.detection.recognizers.credential_values import password_strength
 
 _HOST_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789[")
 _TOKEN_STOP = frozenset(" \t\r\n\"'`<>")

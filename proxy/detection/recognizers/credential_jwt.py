@@ -12,8 +12,8 @@ import json
 
 import regex
 
-from proxy.detection.recognizers.credential_common import (
-    CATEGORY, DOC_EXAMPLES, JWT, CredentialRecognizer, Hit, Rule, decode_b64)
+from proxy.detection.recognizers.credential_base import CATEGORY, JWT, CredentialRecognizer, Hit, Rule
+from proxy.detection.recognizers.credential_values import DOC_EXAMPLES, decode_b64
 
 _PATTERN = (r"(?<![A-Za-z0-9_\-.])eyJ(?P<h>[A-Za-z0-9_\-]{6,}+)={0,2}\.(?P<p>[A-Za-z0-9_\-]{2,}+)={0,2}"
             r"\.(?P<s>[A-Za-z0-9_\-]*+)={0,2}(?P<more>(?:\.[A-Za-z0-9_\-]++){0,2})")

@@ -4,7 +4,7 @@
 ``sshpass -p …``, ``redis-cli -a …``, ``curl -u user:…``, ``docker login -p …``) and prose in Chinese and
 English (``密码：…``, ``数据库密码是 Xy7#kL9q``, ``口令已改为 …``, ``the password is …``).
 
-The VALUE decides (``credential_common.password_strength``): a value of six or more characters with mixed
+The VALUE decides (``credential_values.password_strength``): a value of six or more characters with mixed
 character classes scores 0.85; variable names, references (``os.environ[…]``, ``${DB_PASSWORD}``,
 ``{{ secrets.X }}``, ``getenv``), placeholders (``******``, ``<填入密码>``, ``changeme``, ``""``),
 types (``password: str``), paths and well-known defaults (``123456``, ``admin``) are not reported or
@@ -16,10 +16,12 @@ from __future__ import annotations
 import regex
 
 from proxy.detection import bounded
-from proxy.detection.recognizers.credential_common import (
-    CATEGORY, NOT_CODE, PASSWORD, Assignment, CredentialRecognizer, Hit, Rule, Value, connection_context, described,
-    identifier_like, label_tokens, line_bounds, literal_value, match_at, password_strength, read_assignment,
-    read_value, table_column)
+from proxy.detection.recognizers.credential_assign import (
+    NOT_CODE, Assignment, Value, label_tokens, literal_value, read_assignment, read_value)
+from proxy.detection.recognizers.credential_base import (
+    CATEGORY, PASSWORD, CredentialRecognizer, Hit, Rule, line_bounds, match_at)
+from proxy.detection.recognizers.credential_context import connection_context, described, table_column
+from proxy.detection.recognizers.credential_values import identifier_like, password_strength
 
 #: words that end in "pass" but are not password labels
 _NOT_LABELS = frozenset({"bypass", "compass", "overpass", "underpass", "trespass", "surpass", "impass", "encompass",

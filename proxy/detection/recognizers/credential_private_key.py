@@ -12,8 +12,8 @@ from __future__ import annotations
 import regex
 
 from proxy.detection import bounded
-from proxy.detection.recognizers.credential_common import (
-    CATEGORY, PRIVATE_KEY, CredentialRecognizer, Hit, Rule, entropy, has_run)
+from proxy.detection.recognizers.credential_base import CATEGORY, PRIVATE_KEY, CredentialRecognizer, Hit, Rule
+from proxy.detection.recognizers.credential_values import entropy, has_run
 
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 MAX_BODY = 16_000

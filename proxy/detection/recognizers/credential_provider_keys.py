@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import regex
 
 from proxy.detection import bounded
-from proxy.detection.recognizers.credential_common import (
-    ACCESS_KEY_ID, ACCESS_KEY_SECRET, API_KEY, CATEGORY, CredentialRecognizer, Hit, Rule, documented_example,
-    entropy, has_run, hex_only, looks_random, placeholder, search_in)
+from proxy.detection.recognizers.credential_base import (
+    ACCESS_KEY_ID, ACCESS_KEY_SECRET, API_KEY, CATEGORY, CredentialRecognizer, Hit, Rule, search_in)
+from proxy.detection.recognizers.credential_values import (
+    documented_example, entropy, has_run, hex_only, looks_random, placeholder)
 
 
 @dataclass(frozen=True, slots=True)

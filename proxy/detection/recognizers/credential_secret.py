@@ -5,7 +5,7 @@ prose (``ALIBABA_CLOUD_ACCESS_KEY_SECRET=…``, ``"client_secret": "…"``, ``Se
 ``API Key | …``, ``百度 SECRET_KEY = '…'``).
 
 The label tells what kind of secret it is; the VALUE must look machine-generated
-(``credential_common.looks_random``): variable names, references (``os.environ[…]``,
+(``credential_values.looks_random``): variable names, references (``os.environ[…]``,
 ``process.env.JWT_SECRET``, ``${X}``, ``{{ secrets.X }}``), placeholders and phrases
 (``your-api-key-here``, ``change-this-in-production``) are not reported. Vendor secrets whose length is
 fixed (Aliyun AccessKey secret 30, AWS secret access key 40, Tencent / Baidu SecretKey 32, Baidu API Key
@@ -18,12 +18,15 @@ from __future__ import annotations
 import regex
 
 from proxy.detection import bounded
-from proxy.detection.recognizers.credential_common import (
-    ACCESS_KEY_ID, ACCESS_KEY_SECRET, API_KEY, CATEGORY, PASSWORD, PRIVATE_KEY, SECRET, Assignment,
-    NOT_CODE, CredentialRecognizer, Hit, Rule, Value, char_classes, decode_b64, documented_example, entropy, hex_only,
-    identifier_like, label_start, label_tokens, literal_value, looks_random, password_strength, pathlike, placeholder,
-    read_assignment, reference, table_column, uuid_like, wordy)
+from proxy.detection.recognizers.credential_assign import (
+    NOT_CODE, Assignment, Value, label_start, label_tokens, literal_value, read_assignment)
+from proxy.detection.recognizers.credential_base import (
+    ACCESS_KEY_ID, ACCESS_KEY_SECRET, API_KEY, CATEGORY, PASSWORD, PRIVATE_KEY, SECRET, CredentialRecognizer, Hit, Rule)
+from proxy.detection.recognizers.credential_context import table_column
 from proxy.detection.recognizers.credential_jwt import jwt_header
+from proxy.detection.recognizers.credential_values import (
+    char_classes, decode_b64, documented_example, entropy, hex_only, identifier_like, looks_random, password_strength,
+    pathlike, placeholder, reference, uuid_like, wordy)
 
 #: a qualifier right before the stem that makes the label something else than a secret
 _NOT_SECRET = frozenset({
