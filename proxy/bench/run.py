@@ -1,7 +1,7 @@
 """``baomi bench``: direct-to-double against through-baomi, in one run, so the numbers are ratios.
 
 Three processes on loopback: the upstream double, baomi (real uvicorn, real engine, SQLite audit) and
-this load generator. For a ~2,000-character Chinese prompt, plain and streaming, at 1 and 16
+this load generator. For a ~2,000-character Chinese prompt, plain and streaming, at 1, 16 and 32
 concurrent clients, it prints median and p99 latency, the milliseconds baomi adds, and requests per
 second each way; then the added cost per streamed SSE event on a long answer.
 """
@@ -117,7 +117,7 @@ def run(requests: int, chars: int, events: int) -> dict[str, Any]:
         targets = {"direct": double.url, "baomi": gw.url}
         for mode in ("plain", "stream"):
             body = _body(text, mode == "stream", 20)
-            for clients in (1, 16):
+            for clients in (1, 16, 32):
                 for name, base in targets.items():
                     lat, ttfb, wall = asyncio.run(_load(base + "/v1/chat/completions", body, mode == "stream",
                                                         clients, requests))
