@@ -165,11 +165,12 @@ def _clause_after(text: str, end: int, width: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
-    """(single-character, two-character) surnames from ``lexicons/surnames.txt``."""
+    """(single-character, two-character) surnames: the person-name recognizer's list (``data/pii/surnames.txt``)
+    without its weak entries (``~X``: surnames that are also frequent function words)."""
     from importlib import resources
 
-    text = resources.files("proxy.detection").joinpath("lexicons").joinpath("surnames.txt").read_text("utf-8")
-    toks = [t for line in text.splitlines() if not line.startswith("#") for t in line.split()]
+    text = resources.files("proxy.detection").joinpath("data/pii/surnames.txt").read_text("utf-8")
+    toks = [t for line in text.splitlines() for t in line.split("#", 1)[0].split() if not t.startswith("~")]
     return frozenset(t for t in toks if len(t) == 1), frozenset(t for t in toks if len(t) == 2)
 
 
