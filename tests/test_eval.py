@@ -16,7 +16,7 @@ DEV = REPO.parent / "shared" / "corpus" / "dev.jsonl"
 @pytest.fixture(scope="module")
 def result(engine):
     if not DEV.exists():
-        pytest.skip(f"development corpus not found at {DEV}")
+        pytest.fail(f"development corpus not found at {DEV} (it ships in ../shared/corpus beside the repo)")
     import contextlib
     import io
     from unittest import mock

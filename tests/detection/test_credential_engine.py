@@ -56,7 +56,7 @@ def credential_findings(engine: DetectionEngine, text: str) -> list[Finding]:
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
     if not CORPUS.exists():
-        pytest.skip(f"development corpus not found at {CORPUS}")
+        pytest.fail(f"development corpus not found at {CORPUS} (it ships in ../shared/corpus beside the repo)")
     return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

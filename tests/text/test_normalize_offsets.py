@@ -134,7 +134,6 @@ def test_import_builds_nothing() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared dev corpus not present")
 def test_dev_corpus_offsets_are_valid() -> None:
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         text = json.loads(line)["text"]
