@@ -24,6 +24,17 @@ def refusal(decision: Decision, incident: str) -> Refused:
     """A block (and, until redaction and review land, any non-allow action) as a 403."""
     zh, en = labels(decision.categories)
     cats = ", ".join(decision.categories)
+    if decision.action == "redact":
+        # pseudonymisation is not wired into forwarding yet: refuse rather than send personal data out
+        return ContentBlocked(
+            f"请求未发送给外部 AI 服务：内容含有{zh}（{cats}），而本网关尚未启用自动脱敏。请删除或替换姓名、"
+            f"身份证号、电话等个人信息后重试；如有疑问请联系管理员并提供事件编号 {incident}",
+            f"Not sent to the external AI service: the request contains {en} ({cats}) and automatic "
+            f"pseudonymisation is not enabled on this gateway yet. Remove or replace names, ID numbers, phone "
+            f"numbers and similar details and try again; questions: contact your administrator with incident "
+            f"id {incident}",
+            headers={"X-Baomi-Incident": incident},
+        )
     return ContentBlocked(
         f"请求已拦截，未发送给外部 AI 服务：内容含有{zh}（{cats}）。请删除涉密或内部内容后重试，"
         f"不要把涉密、内部材料发给外部 AI 服务；如认为是误判，请联系保密管理员并提供事件编号 {incident}",
