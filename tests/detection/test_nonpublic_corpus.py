@@ -30,7 +30,7 @@ BLOCKED_ALLOW_CEILING = 0.03
 @pytest.fixture(scope="module")
 def report() -> dict:
     if not CORPUS.exists():
-        pytest.skip(f"development corpus not found at {CORPUS}")
+        pytest.fail(f"development corpus not found at {CORPUS} (it ships in ../shared/corpus beside the repo)")
     items = [i for i in evaluation.load(CORPUS) if i.category not in OTHERS]
     engine, policy = build_engine(), load_policy(POLICY)
     by_text: dict[str, str] = {}

@@ -36,7 +36,7 @@ def pii_recognizers() -> list:
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
     if not CORPUS.exists():
-        pytest.skip(f"development corpus not found at {CORPUS}")
+        pytest.fail(f"development corpus not found at {CORPUS} (it ships in ../shared/corpus beside the repo)")
     return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
