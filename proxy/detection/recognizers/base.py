@@ -10,6 +10,8 @@ timeout here raises ``InspectionError`` so the request is blocked (fail closed).
 """
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -57,8 +59,9 @@ class MarkingRecognizer(LocalRecognizer):
         """Document-level state computed once per text and handed to ``judge`` (default: nothing)."""
         return None
 
+    @abstractmethod
     def judge(self, text: str, m: regex.Match, pattern: str, state: Any) -> Verdict | None:
-        raise NotImplementedError
+        """Marking or mention: a Verdict for a marking, None for a mention (each recognizer decides)."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts: Any = None,
                 **_: Any) -> list[RecognizerResult]:

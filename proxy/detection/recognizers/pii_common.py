@@ -11,6 +11,8 @@ characters are found (``号码：11010519951203441X。``) while parts of longer 
 """
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import functools
 import time
 from collections.abc import Iterable, Iterator
@@ -72,8 +74,9 @@ class PiiRecognizer(LocalRecognizer):
     def load(self) -> None:  # patterns are compiled at import time
         pass
 
+    @abstractmethod
     def find(self, text: str) -> Iterable[Hit]:
-        raise NotImplementedError
+        """The recognizer's hits on the canonical text (each subclass implements it)."""
 
     def analyze(self, text: str, entities: list[str] | None = None, nlp_artifacts: Any = None,
                 **_: Any) -> list[RecognizerResult]:
