@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from proxy.flow import Segment
+from proxy.wire import shape
 from proxy.wire.shape import add_text, expect, not_inspectable
 from proxy.wire.tools import tool_definitions
 
@@ -35,24 +36,7 @@ def extract(payload: dict[str, Any]) -> list[Segment]:
 
 
 def content_parts(out: list[Segment], content: Any, path: str, role: str | None) -> None:
-    """Content as a plain string or as a list of typed parts."""
-    if content is None:
-        return
-    if isinstance(content, str):
-        add_text(out, content, path, role)
-        return
-    expect(content, (str, list), path)
-    for k, part in enumerate(content):
-        ppath = f"{path}[{k}]"
-        expect(part, dict, ppath)
-        kind = expect(part.get("type"), str, f"{ppath}.type")
-        if kind in _BINARY_PARTS:
-            zh, en = _BINARY_PARTS[kind]
-            raise not_inspectable(zh, en, ppath)
-        key = _TEXT_PART_KEYS.get(kind)
-        if key is not None:
-            add_text(out, expect(part.get(key), str, f"{ppath}.{key}"), f"{ppath}.{key}", role)
-        # unknown part types are left to the sweep, which inspects every string they hold
+    shape.content_parts(out, content, path, role, text_keys=_TEXT_PART_KEYS, binary=_BINARY_PARTS)
 
 
 def function_call(out: list[Segment], call: Any, path: str, role: str | None) -> None:

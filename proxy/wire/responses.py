@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from proxy.flow import Segment
-from proxy.wire.shape import add_text, expect, not_inspectable
+from proxy.wire.shape import add_text, content_parts, expect
 from proxy.wire.tools import tool_definitions
 
-_TEXT_PARTS = {"input_text", "output_text", "text", "summary_text", "reasoning_text"}
+_TEXT_PART_KEYS = {**{k: "text" for k in ("input_text", "output_text", "text", "summary_text", "reasoning_text")},
+                   "refusal": "refusal"}
 _BINARY_PARTS = {"input_image": ("图片", "images"), "input_file": ("文件", "files"),
                  "input_audio": ("音频", "audio")}
 
@@ -52,20 +53,4 @@ def _item(out: list[Segment], item: Any, path: str) -> None:
 
 
 def _content(out: list[Segment], content: Any, path: str, role: str | None) -> None:
-    if content is None:
-        return
-    if isinstance(content, str):
-        add_text(out, content, path, role)
-        return
-    expect(content, (str, list), path)
-    for k, part in enumerate(content):
-        ppath = f"{path}[{k}]"
-        expect(part, dict, ppath)
-        kind = expect(part.get("type"), str, f"{ppath}.type")
-        if kind in _BINARY_PARTS:
-            zh, en = _BINARY_PARTS[kind]
-            raise not_inspectable(zh, en, ppath)
-        if kind in _TEXT_PARTS:
-            add_text(out, expect(part.get("text"), str, f"{ppath}.text"), f"{ppath}.text", role)
-        elif kind == "refusal":
-            add_text(out, expect(part.get("refusal"), str, f"{ppath}.refusal"), f"{ppath}.refusal", role)
+    content_parts(out, content, path, role, text_keys=_TEXT_PART_KEYS, binary=_BINARY_PARTS)

@@ -71,6 +71,32 @@ def json_strings(value: str, depth: int = 0) -> list[tuple[str, str]] | None:
     return out
 
 
+def content_parts(out: list[Segment], content: Any, path: str, role: str | None, *,
+                  text_keys: dict[str, str], binary: dict[str, tuple[str, str]]) -> None:
+    """Message content as a plain string or a list of typed parts (chat and responses formats).
+
+    ``text_keys`` maps a text part type to the field holding its text; a part type in ``binary`` (images,
+    audio, files) cannot be inspected yet and refuses the request. Unknown part types are left to the
+    sweep, which inspects every string they hold.
+    """
+    if content is None:
+        return
+    if isinstance(content, str):
+        add_text(out, content, path, role)
+        return
+    expect(content, (str, list), path)
+    for k, part in enumerate(content):
+        ppath = f"{path}[{k}]"
+        expect(part, dict, ppath)
+        kind = expect(part.get("type"), str, f"{ppath}.type")
+        if kind in binary:
+            zh, en = binary[kind]
+            raise not_inspectable(zh, en, ppath)
+        key = text_keys.get(kind)
+        if key is not None:
+            add_text(out, expect(part.get(key), str, f"{ppath}.{key}"), f"{ppath}.{key}", role)
+
+
 def not_inspectable(what_zh: str, what_en: str, path: str) -> NotInspectable:
     return NotInspectable(
         f"baomi 目前无法检查{what_zh}，请求未转发。请改为发送纯文本，或联系管理员",

@@ -135,7 +135,7 @@ def tls_files(tmp_path_factory) -> tuple[Path, Path]:
     package is not a dependency)."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("neither the cryptography package nor the openssl command is available to make a test cert")
+        pytest.fail("the openssl command is needed to make the test certificate (Debian package openssl)")
     d = tmp_path_factory.mktemp("tls")
     cert, key = d / "cert.pem", d / "key.pem"
     subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
