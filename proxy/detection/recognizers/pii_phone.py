@@ -3,6 +3,8 @@
 Forms (pattern names):
 - ``mobile``: 1[3-9]x and 8 more digits; ``+86`` / ``0086`` / ``(+86)`` prefixes; groups ``138 0013 8000``,
   ``138-0013-8000``; full-width digits arrive as ASCII (normalized).
+- ``spaced``: a mobile with every digit set apart by the same blank, dash or dot (``1 3 8 0 0 1 3 8 0 0 0``,
+  ``1-3-8-0-0-…``): an evasion, since nobody groups a number that way to read it.
 - ``numerals``: the same spelled with Chinese numerals (一三八零零一三八零零零, 幺 for 1, 〇/零, 大写 壹贰叁),
   also mixed with digits.
 - ``landline``: area code 010 / 02x / 0xxx and a 7-8 digit subscriber number (``010-12345678``,
@@ -36,6 +38,8 @@ PATTERNS: tuple[tuple[str, regex.Pattern], ...] = (
     ("mobile", bounded.compile(
         rf"(?<![0-9A-Za-z+])(?P<p>{_P86})?(?P<n>1[3-9]\d(?:\d{{8}}|(?P<g>[ \-]\d{{4}}[ \-]\d{{4}}|[ \-]\d{{8}}|"
         rf"\d{{4}}[ \-]\d{{4}}|[ \-]\d{{3}}[ \-]\d{{5}}))){NA}")),
+    ("spaced", bounded.compile(rf"(?<![0-9A-Za-z+])(?<!\d[ .\-]{{1,3}})1(?P<s>[ .\-]{{1,3}})[3-9](?:(?P=s)\d){{9}}"
+                               rf"{NA}(?![ .\-]{{1,3}}\d)")),
     ("numerals", bounded.compile(
         rf"(?<![{_NUM}0-9])[一幺壹1][三四五六七八九叁肆伍陆柒捌玖3-9](?:[ \-]?[{_NUM}0-9]){{9}}(?![{_NUM}0-9])")),
     ("landline", bounded.compile(
@@ -55,7 +59,7 @@ _NANP_WORDS = ("call", "phone", "tel", "mobile", "cell", "fax", "contact", "what
 #: where a number may be: 7+ characters of digits, blanks, dashes, brackets, dots and +, at an ASCII boundary
 CLUSTER = bounded.compile(r"[+(0-9](?<![0-9A-Za-z+(.][+(0-9])[0-9 ().+\-]{6,}")
 _BY_NAME = dict(PATTERNS)
-_IN_CLUSTER = tuple((n, _BY_NAME[n]) for n in ("mobile", "landline", "intl", "nanp"))
+_IN_CLUSTER = tuple((n, _BY_NAME[n]) for n in ("mobile", "spaced", "landline", "intl", "nanp"))
 _LOCAL = _BY_NAME["local"]
 _NUMERALS = _BY_NAME["numerals"]
 CONTEXT = bounded.compile(
@@ -126,6 +130,13 @@ class PhoneNumberRecognizer(PiiRecognizer):
             return Hit(s, e, 0.95, "mainland mobile number with +86 prefix")
         score = (0.85 if grouped else 0.75) + (0.1 if ctx else 0.0)
         return Hit(s, e, score, "mainland mobile number" + (" next to a phone word" if ctx else ""))
+
+    def _spaced(self, text: str, m: regex.Match) -> Hit | None:
+        s, e = m.span()
+        ctx = self._ctx(text, s, e)
+        if self._not_phone(text, s, e) and not ctx:
+            return None
+        return Hit(s, e, 0.85 if ctx else 0.75, "mobile number with its digits set apart (disguised)")
 
     def _numerals(self, text: str, m: regex.Match) -> Hit | None:
         raw = m.group(0)
