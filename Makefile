@@ -30,6 +30,7 @@ test: $(TSTAMP)
 bench: $(TSTAMP)
 	$(VENV)/bin/baomi bench
 	$(VENV)/bin/baomi bench --engine
+	$(VENV)/bin/baomi bench --redact
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -17,9 +17,12 @@ from proxy.errors import BaomiError, NotFound, internal_error
 from proxy.inspect_api import inspect_text
 from proxy.pipeline.run import handle
 from proxy.policy.loader import load_policy
+from proxy.policy.watch import PolicyWatcher
 from proxy.runtime import Detector, Runtime
 from proxy.settings import Settings
 from proxy.store.audit import AuditStore
+from proxy.store.holds import HoldStore
+from proxy.store.keys import load_evidence_key
 from proxy.upstream.client import build_client
 
 log = logging.getLogger("baomi")
@@ -48,12 +51,18 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             store=store or AuditStore(settings.store_url),
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
+            holds=HoldStore(settings.store_url, load_evidence_key(settings)),
         )
         app.state.engine_ready = _warm_up(rt)
         app.state.rt = rt
+        watcher = PolicyWatcher(rt, settings.policy, settings.policy_reload_interval)
+        app.state.policy_watcher = watcher
+        watcher.start()
         try:
             yield
         finally:
+            await watcher.stop()
+            rt.holds.close()
             await rt.http.aclose()
             rt.executor.shutdown(wait=False, cancel_futures=True)
             if own_store:
@@ -75,8 +84,15 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
                   "policy": rt is not None and rt.policy is not None,
                   "store": rt is not None and rt.store.ping()}
         ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
-                            status_code=200 if ok else 503)
+        body: dict[str, Any] = {"status": "ready" if ok else "not_ready", "checks": checks}
+        if rt is not None:
+            # a broken policy file does not stop the gateway (the last good policy is enforced), but it is
+            # shown here until fixed: status "degraded", still 200 so replicas stay in service
+            body["policy"] = {"sources": list(rt.policy.sources), "loaded_at": rt.policy_loaded_at,
+                              "error": rt.policy_error}
+            if ok and rt.policy_error:
+                body["status"] = "degraded"
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.post("/v1/inspect")
     async def inspect(request: Request) -> Response:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from proxy import holds_cli, policy_cli
 from proxy.settings import Settings
 
 
@@ -64,8 +65,10 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Any, str]]:
 def _scan(args: argparse.Namespace) -> int:
     from proxy.app import default_engine
     from proxy.explain import explain
-    from proxy.policy.evaluate import evaluate
+    from proxy.policy.evaluate import decide_text
     from proxy.policy.loader import PolicyError, load_policy
+    from proxy.redact.rewrite import redact_text
+    from proxy.redact.vault import Vault
 
     try:
         policy = load_policy(args.policy)
@@ -78,7 +81,9 @@ def _scan(args: argparse.Namespace) -> int:
     engine = default_engine()
     worst = 0
     for ident, text in inputs:
-        decision = evaluate(engine.analyze(text), policy)
+        decision = decide_text(engine, policy, text)
+        if decision.action == "redact":
+            decision.redacted = redact_text(text, decision.redact, Vault())
         if args.explain:
             print(explain(ident, text, decision))
         else:
@@ -90,7 +95,7 @@ def _scan(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from proxy import evaluation
     from proxy.app import default_engine
-    from proxy.policy.evaluate import evaluate
+    from proxy.policy.evaluate import decide_text
     from proxy.policy.loader import PolicyError, load_policy
 
     try:
@@ -99,7 +104,7 @@ def _eval(args: argparse.Namespace) -> int:
     except (PolicyError, ValueError, OSError) as exc:
         raise SystemExit(f"baomi: {exc}") from None
     engine = default_engine()
-    result = evaluation.evaluate_corpus(items, lambda text: evaluate(engine.analyze(text), policy))
+    result = evaluation.evaluate_corpus(items, lambda text: decide_text(engine, policy, text))
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluation.report(result))
     return 0
 
@@ -149,7 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--engine", action="store_true",
                    help="benchmark the detection engine alone against presidio's built-in recognizers")
+    b.add_argument("--redact", action="store_true",
+                   help="what pseudonymisation + restoration add (20 entities, ~2,000-event stream) vs the allow path")
     b.set_defaults(func=_bench)
+
+    holds_cli.add_parser(sub)
+    policy_cli.add_parser(sub)
     return p
 
 

@@ -89,6 +89,11 @@ class ContentBlocked(Refused):
     code = "content_blocked"
 
 
+class HeldForReview(Refused):
+    """Kept for a reviewer; the client gets a ticket to ask about it (and, after release, to collect it)."""
+    code = "held_for_review"
+
+
 class InspectionFailed(Refused):
     """Inspection raised or timed out: fail closed."""
     code = "inspection_failed"

@@ -19,6 +19,8 @@ def explain(ident: Any, text: str, decision: Decision) -> str:
     out = [f"{ident}: {decision.action.upper()} ({_ACTION_ZH.get(decision.action, decision.action)})"]
     if decision.error_code:
         out.append(f"  inspection failed / 检查失败: {decision.error_code}")
+    if decision.decided_by:
+        out.append(f"  decided by / 决定规则: {decision.decided_by} ({decision.decided_where})")
     for rule in decision.rule_ids:
         out.append(f"  rule / 规则: {rule}")
     for cat in decision.categories:
@@ -31,5 +33,7 @@ def explain(ident: Any, text: str, decision: Decision) -> str:
         snippet = text[f.start:f.end].replace("\n", "⏎")
         out.append(f"  - {f.entity} score={f.score:.2f} at {line}:{col} [{f.start},{f.end}) "
                    f"«{snippet}» by {f.recognizer}" + (f": {f.why}" if f.why else ""))
+    if decision.redacted is not None:
+        out.append("  redacted / 脱敏后: " + decision.redacted.replace("\n", "⏎"))
     return "\n".join(out)
 

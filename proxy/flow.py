@@ -70,6 +70,11 @@ class Decision:
     redacted: str | None = None
     #: set when the decision was forced by a failure of inspection itself (fail closed)
     error_code: str | None = None
+    #: the rule that set the action (id such as ``categories.secret_marking``) and where it is written
+    decided_by: str | None = None
+    decided_where: str | None = None
+    #: findings to pseudonymise (their rule says ``redact``); used only when the action is ``redact``
+    redact: list[Finding] = field(default_factory=list)
 
     def to_json(self, id: Any = None) -> dict[str, Any]:
         """The stable decision JSON of ``/v1/inspect`` and ``baomi scan`` (fields are only ever added)."""
@@ -82,6 +87,8 @@ class Decision:
         }
         out["rule_ids"] = list(self.rule_ids)
         out["scores"] = {c: round(v, 4) for c, v in sorted(category_scores(self.findings).items())}
+        out["decided_by"] = ({"rule": self.decided_by, "where": self.decided_where}
+                             if self.decided_by else None)
         if self.error_code:
             out["error_code"] = self.error_code
         return out
@@ -113,3 +120,10 @@ class Flow:
     document: str | None = None
     upstream: str | None = None
     status: int | None = None
+    #: the policy rules in force for this request (``proxy.policy.compiled.Effective``), resolved ONCE from
+    #: the policy current when the request arrived: a reload mid-request cannot change them
+    policy: Any = None
+    #: restores pseudonyms in the answer (``proxy.redact.restore.Restorer``); in memory only, never logged
+    restorer: Any = None
+    #: the ticket of a held request
+    ticket: str | None = None

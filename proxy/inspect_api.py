@@ -7,9 +7,11 @@ from starlette.responses import JSONResponse, Response
 from proxy.errors import BaomiError
 from proxy.flow import Decision, Segment
 from proxy.pipeline.audit import audit
-from proxy.pipeline.decide import decide
+from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.receive import parse_json, read_body, require_json, start_flow
+from proxy.redact.rewrite import redact_text
+from proxy.redact.vault import Vault
 from proxy.runtime import Runtime
 from proxy.wire.shape import expect
 
@@ -23,7 +25,10 @@ async def inspect_text(request: Request, rt: Runtime) -> Response:
         text = expect(payload.get("text"), str, "text")
         flow.segments = [Segment(path="text", text=text, role="user")]
         try:
+            resolve(flow, rt)
             decision = decide(flow, await detect(flow, rt), rt)
+            if decision.action == "redact":
+                decision.redacted = redact_text(text, decision.redact, Vault())
         except BaomiError as exc:  # inspection failed: the answer is a block (fail closed)
             decision = flow.decision = Decision(action="block", error_code=exc.code)
     except BaomiError as exc:

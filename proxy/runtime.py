@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+import time
+from typing import Any, Protocol
 
 import httpx
 
 from proxy.flow import Finding
-from proxy.policy.schema import Policy
+from proxy.policy.compiled import Policy
 from proxy.settings import Settings
 from proxy.store.audit import AuditStore
 
 
 class Detector(Protocol):
-    def analyze(self, text: str) -> list[Finding]: ...
+    def analyze(self, text: str, extra: Any = ()) -> list[Finding]: ...
 
 
 @dataclass(slots=True)
@@ -25,3 +26,7 @@ class Runtime:
     store: AuditStore
     http: httpx.AsyncClient
     executor: ThreadPoolExecutor
+    holds: Any = None
+    #: the last load error of the policy files (None when the files in force are the files on disk)
+    policy_error: str | None = None
+    policy_loaded_at: float = field(default_factory=time.time)

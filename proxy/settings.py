@@ -28,7 +28,10 @@ class Settings:
     upstream_api_key: str = _s("", "Key baomi sends upstream as `Authorization: Bearer`. Clients never see it.", secret=True)
     data_dir: str = _s("./var", "Directory for the embedded SQLite audit database and other state.")
     database_url: str = _s("", "SQLAlchemy URL of the audit store; empty means SQLite at <data_dir>/baomi.db.")
-    policy: str = _s("policies/default.yaml", "Policy file (YAML).")
+    policy: str = _s("policies/default.yaml", "Policy: a YAML file, a directory of them (merged in name order) or "
+                     "several joined by `:`. Watched: a change is swapped in; a broken file keeps the last good one.")
+    policy_reload_interval: float = _s(2.0, "Seconds between checks of the policy files for changes; 0 turns "
+                                       "hot reload off.")
     allow_anonymous: bool = _s(False, "Accept clients without a key even on a non-loopback bind.")
     max_body_bytes: int = _s(20 * 1024 * 1024, "Largest request body accepted; larger bodies get 413.")
     inspect_timeout: float = _s(10.0, "Seconds inspection of one request may take before it fails closed.")
@@ -37,6 +40,8 @@ class Settings:
     upstream_read_timeout: float = _s(600.0, "Seconds to wait for the next upstream byte (then 504).")
     upstream_transport: str = _s("fast", "HTTP client for the upstream: fast (baomi's asyncio + httptools HTTP/1.1 "
                                  "transport) or httpx (httpx's default httpcore transport, e.g. for HTTP proxies)")
+    evidence_key_file: str = _s("", "Key file for evidence encryption (AES-256-GCM); default <data_dir>/evidence.key, "
+                                "created 0600 on first run; BAOMI_EVIDENCE_KEY (base64 of 32 bytes) takes precedence.")
     log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")
 
     @classmethod

@@ -8,6 +8,9 @@ Behaviour switches come from the request's ``model`` (the only field a test cont
 - ``slow-<seconds>``: wait before answering (upstream timeout tests)
 - ``drip-<seconds>``: stream one event every <seconds> (client-disconnect tests)
 - ``events-<n>``: stream <n> content events (benchmark)
+- ``echo``: answer with the text of the last user input (streams: two characters per event, so every
+  placeholder of a pseudonymised request is split across events; ``echo-<n>``: n per event); ``echo-tool``: answer with a tool call
+  whose JSON arguments carry that text (streamed three characters per event)
 """
 from __future__ import annotations
 
@@ -77,6 +80,22 @@ def _pieces(n: int) -> list[str]:
     return [words[i % len(words)] for i in range(n)]
 
 
+def _last_text(payload: dict[str, Any]) -> str:
+    """The last user-visible input text of a chat, responses or completions request."""
+    value: Any = payload.get("messages") or payload.get("input") or payload.get("prompt") or ""
+    if isinstance(value, list) and value:
+        value = value[-1]
+    if isinstance(value, dict):
+        value = value.get("content", "")
+    if isinstance(value, list):
+        value = "".join(p.get("text", "") for p in value if isinstance(p, dict))
+    return value if isinstance(value, str) else ""
+
+
+def _split(text: str, size: int) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
 def create_double(recorder: Recorder | None = None) -> Starlette:
     rec = recorder if recorder is not None else Recorder()
 
@@ -116,6 +135,8 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
             return error_500()
         n = int(_knob(model, "events") or 7)
         created = int(time.time())
+        if model in ("echo", "echo-tool") or _knob(model, "echo"):
+            return await chat_echo(payload, model, created)
         if payload.get("stream"):
             base = {"id": "chatcmpl-double", "object": "chat.completion.chunk", "created": created, "model": model}
             chunks = [_sse({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
@@ -131,11 +152,46 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 1, "completion_tokens": n, "total_tokens": n + 1}})
 
+    async def chat_echo(payload: dict[str, Any], model: str, created: int) -> Response:
+        text = _last_text(payload)
+        args = json.dumps({"text": text}, ensure_ascii=False)
+        call = {"id": "call_double", "type": "function", "function": {"name": "record", "arguments": args}}
+        if not payload.get("stream"):
+            message: dict[str, Any] = {"role": "assistant", "content": None if model == "echo-tool" else text}
+            if model == "echo-tool":
+                message["tool_calls"] = [call]
+            return JSONResponse({"id": "chatcmpl-double", "object": "chat.completion", "created": created,
+                                 "model": model, "choices": [{"index": 0, "message": message,
+                                                              "finish_reason": "tool_calls" if model == "echo-tool"
+                                                              else "stop"}]})
+        base = {"id": "chatcmpl-double", "object": "chat.completion.chunk", "created": created, "model": model}
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            return _sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+
+        if model != "echo-tool":
+            chunks = [chunk({"role": "assistant", "content": ""})]
+            chunks += [chunk({"content": piece}) for piece in _split(text, int(_knob(model, "echo") or 2))]
+            chunks.append(chunk({}, "stop"))
+        else:
+            chunks = [chunk({"role": "assistant", "content": None, "tool_calls": [
+                {"index": 0, "id": "call_double", "type": "function",
+                 "function": {"name": "record", "arguments": ""}}]})]
+            chunks += [chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
+                       for piece in _split(args, 3)]
+            chunks.append(chunk({}, "tool_calls"))
+        chunks.append(b"data: [DONE]\n\n")
+        return await stream(chunks, model)
+
     async def completions(request: Request) -> Response:
         payload, model = await read(request)
         if model == "fail-500":
             return error_500()
-        text = "".join(_pieces(int(_knob(model, "events") or 7)))
+        text = _last_text(payload) if model == "echo" else "".join(_pieces(int(_knob(model, "events") or 7)))
+        if payload.get("stream") and model == "echo":
+            return await stream([_sse({"id": "cmpl-double", "object": "text_completion", "model": model,
+                                       "choices": [{"index": 0, "text": piece, "finish_reason": None}]})
+                                 for piece in _split(text, 2)] + [b"data: [DONE]\n\n"], model)
         if payload.get("stream"):
             return await stream([_sse({"id": "cmpl-double", "object": "text_completion", "model": model,
                                        "choices": [{"index": 0, "text": text, "finish_reason": "stop"}]}),
@@ -155,7 +211,9 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
         payload, model = await read(request)
         if model == "fail-500":
             return error_500()
-        pieces = _pieces(int(_knob(model, "events") or 7))
+        pieces = _split(_last_text(payload), 2) if model == "echo" else _pieces(int(_knob(model, "events") or 7))
+        if model == "echo-tool":
+            return await responses_tool(payload, model)
         if payload.get("stream"):
             seq = iter(range(10_000))
             chunks = [_sse({"type": "response.created", "sequence_number": next(seq),
@@ -167,6 +225,27 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
                                 "response": _response(model, "".join(pieces), "completed")}))
             return await stream(chunks, model)
         return JSONResponse(_response(model, "".join(pieces), "completed"))
+
+    async def responses_tool(payload: dict[str, Any], model: str) -> Response:
+        args = json.dumps({"text": _last_text(payload)}, ensure_ascii=False)
+        item = {"type": "function_call", "id": "fc_double", "call_id": "call_double", "name": "record",
+                "arguments": args, "status": "completed"}
+        done = {**_response(model, "", "completed"), "output": [item]}
+        if not payload.get("stream"):
+            return JSONResponse(done)
+        seq = iter(range(10_000))
+        chunks = [_sse({"type": "response.created", "sequence_number": next(seq),
+                        "response": _response(model, "", "in_progress")}),
+                  _sse({"type": "response.output_item.added", "sequence_number": next(seq), "output_index": 0,
+                        "item": {**item, "arguments": "", "status": "in_progress"}})]
+        chunks += [_sse({"type": "response.function_call_arguments.delta", "sequence_number": next(seq),
+                         "item_id": "fc_double", "output_index": 0, "delta": piece}) for piece in _split(args, 3)]
+        chunks += [_sse({"type": "response.function_call_arguments.done", "sequence_number": next(seq),
+                         "item_id": "fc_double", "output_index": 0, "arguments": args}),
+                   _sse({"type": "response.output_item.done", "sequence_number": next(seq), "output_index": 0,
+                         "item": item}),
+                   _sse({"type": "response.completed", "sequence_number": next(seq), "response": done})]
+        return await stream(chunks, model)
 
     async def embeddings(request: Request) -> Response:
         payload, model = await read(request)

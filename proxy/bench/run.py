@@ -37,14 +37,14 @@ class _DoubleFactory:
 
 
 class _GatewayFactory:
-    def __init__(self, upstream: str, data_dir: str) -> None:
-        self.upstream, self.data_dir = upstream, data_dir
+    def __init__(self, upstream: str, data_dir: str, policy: str | None = None) -> None:
+        self.upstream, self.data_dir, self.policy = upstream, data_dir, policy
 
     def __call__(self) -> Any:
         from proxy.app import create_app
         from proxy.settings import Settings
         return create_app(Settings.load(upstream_url=self.upstream, data_dir=self.data_dir,
-                                        upstream_api_key="sk-bench"))
+                                        upstream_api_key="sk-bench", policy=self.policy))
 
 
 @dataclass
@@ -160,6 +160,12 @@ def as_json(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "redact", False):
+        from proxy.bench import redact_bench
+
+        d = redact_bench.run(requests=max(10, args.requests // 8), chars=args.chars)
+        print(json.dumps(d, indent=2) if args.json else redact_bench.report(d))
+        return 0
     data = run(args.requests, args.chars, args.events)
     print(as_json(data) if args.json else report(data))
     return 0

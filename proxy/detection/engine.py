@@ -87,7 +87,9 @@ class DetectionEngine:
     def recognizers(self) -> tuple[Any, ...]:
         return self._recognizers
 
-    def analyze(self, text: str) -> list[Finding]:
+    def analyze(self, text: str, extra: Iterable[Any] = ()) -> list[Finding]:
+        """Findings in ``text``. ``extra``: recognizers for this call only (the policy's own keyword, regex and
+        allow-list recognizers, which change with the policy), run after the built-in ones and the scorers."""
         if not isinstance(text, str):
             raise TypeError("text must be str")
         if not text:
@@ -117,6 +119,8 @@ class DetectionEngine:
                             meta = res.recognition_metadata = {}
                         meta.setdefault(RECOGNIZER_NAME, scorer.name)
                         results.append(res)
+                for rec in extra:
+                    results.extend(rec.analyze(canon, rec.supported_entities, None) or ())
             findings = [self._finding(res, norm) for res in results if res.score >= self._min_score]
         except InspectionError:
             raise

@@ -20,9 +20,14 @@ def document(segments: list[Segment]) -> str:
     return "\n".join(s.text for s in segments)
 
 
-def _inspect(rt: Runtime, text: str) -> tuple[list[Finding], float]:
+def _inspect(rt: Runtime, text: str, extra: tuple) -> tuple[list[Finding], float]:
     t0 = time.perf_counter()
-    findings = rt.engine.analyze(text) if text else []
+    if not text:
+        findings = []
+    elif extra:  # the policy's own recognizers and allow-lists
+        findings = rt.engine.analyze(text, extra=extra)
+    else:
+        findings = rt.engine.analyze(text)
     return findings, (time.perf_counter() - t0) * 1000
 
 
@@ -37,10 +42,11 @@ def inspection_failed(flow_id: str) -> InspectionFailed:
 
 async def detect(flow: Flow, rt: Runtime) -> list[Finding]:
     text = document(flow.segments)
+    extra = flow.policy.extra if flow.policy is not None else ()
     loop = asyncio.get_running_loop()
     try:
         findings, ms = await asyncio.wait_for(
-            loop.run_in_executor(rt.executor, _inspect, rt, text),
+            loop.run_in_executor(rt.executor, _inspect, rt, text, extra),
             timeout=rt.settings.inspect_timeout)
     except asyncio.TimeoutError:
         log.warning("flow %s: inspection timed out after %.1fs; blocked", flow.id, rt.settings.inspect_timeout)

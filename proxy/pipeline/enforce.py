@@ -1,7 +1,7 @@
 """enforce: turn a non-allow decision into the answer the client gets (never the secret itself)."""
 from __future__ import annotations
 
-from proxy.errors import ContentBlocked, Refused
+from proxy.errors import ContentBlocked, HeldForReview, Refused
 from proxy.flow import Decision
 
 #: what each category means, for the person who was blocked (Chinese, English)
@@ -20,21 +20,23 @@ def labels(categories: list[str]) -> tuple[str, str]:
     return "、".join(p[0] for p in pairs), "; ".join(p[1] for p in pairs)
 
 
-def refusal(decision: Decision, incident: str) -> Refused:
-    """A block (and, until redaction and review land, any non-allow action) as a 403."""
+def _custom(template, decision: Decision, incident: str, ticket: str = "") -> tuple[str, str] | None:
+    """The policy's own wording (``messages:``), filled in; None if the policy has none."""
+    if template is None:
+        return None
+    zh, en = labels(decision.categories)
+    codes = ", ".join(decision.categories)
+    fill = {"incident": incident, "ticket": ticket, "category_codes": codes}
+    return (template.zh.format(categories=zh, **fill), template.en.format(categories=en, **fill))
+
+
+def refusal(decision: Decision, incident: str, messages: dict | None = None) -> Refused:
+    """A block as a 403 that says why (categories, never the text) and what to do."""
     zh, en = labels(decision.categories)
     cats = ", ".join(decision.categories)
-    if decision.action == "redact":
-        # pseudonymisation is not wired into forwarding yet: refuse rather than send personal data out
-        return ContentBlocked(
-            f"请求未发送给外部 AI 服务：内容含有{zh}（{cats}），而本网关尚未启用自动脱敏。请删除或替换姓名、"
-            f"身份证号、电话等个人信息后重试；如有疑问请联系管理员并提供事件编号 {incident}",
-            f"Not sent to the external AI service: the request contains {en} ({cats}) and automatic "
-            f"pseudonymisation is not enabled on this gateway yet. Remove or replace names, ID numbers, phone "
-            f"numbers and similar details and try again; questions: contact your administrator with incident "
-            f"id {incident}",
-            headers={"X-Baomi-Incident": incident},
-        )
+    custom = _custom((messages or {}).get("block"), decision, incident)
+    if custom is not None:
+        return ContentBlocked(*custom, headers={"X-Baomi-Incident": incident})
     return ContentBlocked(
         f"请求已拦截，未发送给外部 AI 服务：内容含有{zh}（{cats}）。请删除涉密或内部内容后重试，"
         f"不要把涉密、内部材料发给外部 AI 服务；如认为是误判，请联系保密管理员并提供事件编号 {incident}",
@@ -42,4 +44,21 @@ def refusal(decision: Decision, incident: str) -> Refused:
         f"Remove classified or internal material and try again; if you believe this is a mistake, "
         f"contact your security office with incident id {incident}",
         headers={"X-Baomi-Incident": incident},
+    )
+
+
+def held(decision: Decision, incident: str, ticket: str, messages: dict | None = None) -> Refused:
+    """A hold as a 403 ``held_for_review`` with the ticket (body and ``X-Baomi-Ticket`` header)."""
+    zh, en = labels(decision.categories)
+    cats = ", ".join(decision.categories)
+    headers = {"X-Baomi-Incident": incident, "X-Baomi-Ticket": ticket}
+    custom = _custom((messages or {}).get("hold"), decision, incident, ticket)
+    if custom is not None:
+        return HeldForReview(*custom, headers=headers)
+    return HeldForReview(
+        f"请求已暂扣，等待保密管理员审核，尚未发送给外部 AI 服务：内容含有{zh}（{cats}）。"
+        f"审核编号 {ticket}，查询或加急时请提供此编号",
+        f"Held for review, not yet sent to the external AI service: the request contains {en} ({cats}). "
+        f"Ticket {ticket}: quote it when you ask your security office about it",
+        headers=headers,
     )

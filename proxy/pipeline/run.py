@@ -9,12 +9,14 @@ from starlette.responses import Response
 from proxy.errors import BaomiError, MethodNotAllowed, NotFound, internal_error
 from proxy.flow import Flow
 from proxy.pipeline.audit import audit
-from proxy.pipeline.decide import decide
+from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.enforce import refusal
 from proxy.pipeline.extract import extract, extract_url
 from proxy.pipeline.forward import forward
+from proxy.pipeline.hold import hold
 from proxy.pipeline.receive import parse_json, read_body, require_json, start_flow
+from proxy.pipeline.redact import pseudonymise
 from proxy.runtime import Runtime
 from proxy.wire.endpoints import ENDPOINTS
 
@@ -33,7 +35,7 @@ async def handle(request: Request, rt: Runtime) -> Response:
         flow.status = status
         decision = _outcome(exc)
         audit(flow, rt, decision=decision, error_code=exc.code)
-        if decision == "block":
+        if decision in ("block", "hold"):
             headers.setdefault("X-Baomi-Incident", flow.id)
         return Response(body, status_code=status, headers=headers, media_type="application/json")
     except Exception as exc:  # a bug, not bad input: nothing was forwarded unless forward() returned
@@ -44,6 +46,8 @@ async def handle(request: Request, rt: Runtime) -> Response:
 
 
 def _outcome(exc: BaomiError) -> str:
+    if exc.code == "held_for_review":
+        return "hold"
     if exc.status == 403:
         return "block"
     if exc.status in (502, 504):
@@ -73,11 +77,18 @@ async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
     else:
         raise _not_inspected(path)
 
-    # detect + decide
+    # detect + decide, under the rules resolved once for this request
+    resolve(flow, rt)
     findings = await detect(flow, rt)
     decision = decide(flow, findings, rt)
-    if decision.action != "allow":
-        raise refusal(decision, flow.id)
+    if decision.action == "block":
+        raise refusal(decision, flow.id, flow.policy.messages)
+    if decision.action == "hold":
+        raise await hold(flow, decision, rt)
+    if decision.action == "redact":
+        if content is None:  # a URL carries the data: it cannot be rewritten, so it is not sent
+            raise refusal(decision, flow.id, flow.policy.messages)
+        content = pseudonymise(flow, decision)
 
     # forward (audit once the upstream's status is known)
     response = await forward(flow, rt, request, content)

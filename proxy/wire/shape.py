@@ -55,9 +55,9 @@ def json_strings(value: str, depth: int = 0) -> list[tuple[str, str]] | None:
     if head not in ("{", "[") or depth > 3:
         return None
     try:
-        obj = json.loads(value)
+        obj = json.loads(value, object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError):
-        return None
+        return None  # not JSON, or JSON with a duplicate key: read as plain text, so every copy is seen
     if not isinstance(obj, (dict, list)):
         return None
     out: list[tuple[str, str]] = []
@@ -68,6 +68,13 @@ def json_strings(value: str, depth: int = 0) -> list[tuple[str, str]] | None:
             out.append((p, s))
         else:
             out.extend((f"{p}{JSON_MARK}{q}", t) for q, t in nested)
+    return out
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")  # json.loads would keep only the last copy; the upstream may read another
     return out
 
 

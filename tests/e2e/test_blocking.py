@@ -131,10 +131,3 @@ def test_inspect_endpoint(gateway, upstream_log):
     assert upstream_log.requests == []
 
 
-def test_personal_data_alone_is_not_forwarded_until_redaction_exists(client, upstream_log):
-    text = "请帮我给客户写一封道歉信，收件人：刘建华，手机 13912345678，身份证号 11010519491231002X。"
-    err = _blocked(lambda: client.chat.completions.create(model="gpt-4o-mini",
-                                                          messages=[{"role": "user", "content": text}]))
-    assert "personal_data" in err.message and "脱敏" in err.message
-    assert "13912345678" not in err.message and "刘建华" not in err.message
-    assert upstream_log.requests == []

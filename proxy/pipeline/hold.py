@@ -1,0 +1,49 @@
+"""hold: keep the request for a reviewer (evidence encrypted at rest) and give the client a ticket."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from proxy.errors import InspectionFailed
+from proxy.flow import Decision, Flow
+from proxy.pipeline.enforce import held
+from proxy.runtime import Runtime
+from proxy.store.holds import HoldRecord, new_ticket
+
+log = logging.getLogger("baomi.hold")
+
+
+def evidence(flow: Flow, decision: Decision) -> dict:
+    """What a reviewer needs: the request as sent, the document read, and every finding with its text."""
+    doc = flow.document or ""
+    return {
+        "request": {"endpoint": flow.endpoint, "method": flow.method,
+                    "body": flow.body.decode("utf-8", errors="replace")},
+        "document": doc,
+        "decision": decision.to_json(id=flow.id),
+        "evidence": [{**f.to_json(), "text": doc[f.start:f.end]} for f in decision.findings],
+    }
+
+
+async def hold(flow: Flow, decision: Decision, rt: Runtime) -> InspectionFailed:
+    """Store the hold (off the event loop) and return the 403 to answer with. Not stored = not held:
+    the request is refused either way, with an error that says the review could not be recorded."""
+    ticket = new_ticket()
+    record = HoldRecord(ticket=ticket, flow_id=flow.id, created_at=time.time(), client=flow.client,
+                        endpoint=flow.endpoint, model=flow.model if isinstance(flow.model, str) else None,
+                        upstream=rt.settings.upstream_url, categories=list(decision.categories),
+                        rule_ids=list(decision.rule_ids), status="held")
+    loop = asyncio.get_running_loop()
+    try:
+        await loop.run_in_executor(rt.executor, rt.holds.put, record, evidence(flow, decision))
+    except Exception as exc:
+        log.error("flow %s: could not store the hold (%s); refused", flow.id, type(exc).__name__)
+        return InspectionFailed(
+            f"请求需要保密管理员审核，但审核记录未能保存，因此未转发。请稍后重试，或联系管理员并提供事件编号 {flow.id}",
+            f"the request needs review but the review record could not be stored, so it was not forwarded. "
+            f"Retry later or contact your administrator with incident id {flow.id}",
+            headers={"X-Baomi-Incident": flow.id})
+    flow.ticket = ticket
+    messages = flow.policy.messages if flow.policy is not None else None
+    return held(decision, flow.id, ticket, messages)

@@ -1,0 +1,65 @@
+"""`hold`: the request is kept (evidence encrypted at rest), the client gets 403 held_for_review + ticket."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import openai
+import pytest
+
+from proxy.cli import main
+from tests.conftest import REPO
+
+HOLD_PERSONAL = "categories:\n  personal_data: {action: hold, threshold: 0.5}\n"
+TEXT = "请帮我给客户写一封道歉信，收件人：刘建华，手机 13912345678。"
+
+
+@pytest.fixture(scope="module")
+def hold_gateway(double, start_gateway, tmp_path_factory):
+    extra = tmp_path_factory.mktemp("hold") / "hold.yaml"
+    extra.write_text(HOLD_PERSONAL, encoding="utf-8")
+    return start_gateway(double.url + "/v1", policy=f"{REPO / 'policies' / 'default.yaml'}:{extra}")
+
+
+def test_held_request_is_refused_with_a_ticket_and_stored_encrypted(hold_gateway, upstream_log, capsys):
+    c = openai.OpenAI(base_url=hold_gateway.url + "/v1", api_key="k", max_retries=0, timeout=30)
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        c.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": TEXT}])
+    err = info.value
+    assert err.body["code"] == "held_for_review"
+    ticket = err.response.headers["x-baomi-ticket"]
+    assert ticket.startswith("hold-") and ticket in err.message
+    assert err.response.headers["x-baomi-incident"]
+    assert "刘建华" not in err.message and "13912345678" not in err.message
+    assert upstream_log.requests == []
+
+    data_dir = hold_gateway.settings.data_dir
+    key_file = os.path.join(data_dir, "evidence.key")
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+    # at rest: no plaintext anywhere in the database files
+    for name in os.listdir(data_dir):
+        if name.startswith("baomi.db"):
+            raw = open(os.path.join(data_dir, name), "rb").read()
+            assert "刘建华".encode() not in raw and b"13912345678" not in raw
+
+    assert main(["holds", "list", "--data-dir", data_dir, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["ticket"] for r in rows] == [ticket]
+    assert rows[0]["categories"] == ["personal_data"] and rows[0]["status"] == "held"
+
+    assert main(["holds", "show", ticket, "--data-dir", data_dir]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert "刘建华" in shown["evidence"]["document"]
+    assert {e["text"] for e in shown["evidence"]["evidence"]} >= {"刘建华", "13912345678"}
+    assert json.loads(shown["evidence"]["request"]["body"])["messages"][0]["content"] == TEXT
+
+
+def test_block_wins_over_hold(hold_gateway, upstream_log):
+    c = openai.OpenAI(base_url=hold_gateway.url + "/v1", api_key="k", max_retries=0, timeout=30)
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        c.chat.completions.create(model="gpt-4o-mini", messages=[
+            {"role": "user", "content": "机密★1年\n关于某项工作的通知\n各单位：\n" + TEXT}])
+    assert info.value.body["code"] == "content_blocked"
+    assert upstream_log.requests == []
