@@ -28,6 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
               f"--allow-anonymous (or BAOMI_ALLOW_ANONYMOUS=true).", file=sys.stderr)
         return 2
     _check_policy(settings.policy)
+    _check_evidence_key(settings)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
                 access_log=False, server_header=False)
@@ -40,6 +41,16 @@ def _check_policy(path: str) -> None:
     try:
         load_policy(path)
     except PolicyError as exc:
+        raise SystemExit(f"baomi: {exc}") from None
+
+
+def _check_evidence_key(settings: Settings) -> None:
+    """Create or read the evidence key now: a bad key must stop the start with a message, not a traceback."""
+    from proxy.store.keys import EvidenceKeyError, load_evidence_key
+
+    try:
+        load_evidence_key(settings)
+    except (EvidenceKeyError, OSError) as exc:
         raise SystemExit(f"baomi: {exc}") from None
 
 

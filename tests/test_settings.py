@@ -1,6 +1,7 @@
 """Settings come from defaults, BAOMI_* variables and flags; every setting and command is documented."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -54,3 +55,23 @@ def test_non_loopback_without_keys_refuses_to_start(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "--allow-anonymous" in r.stderr and "拒绝启动" in r.stderr
+
+
+def test_serve_refuses_a_key_file_others_can_read(tmp_path):
+    key = tmp_path / "evidence.key"
+    key.write_text("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+    key.chmod(0o644)
+    env = {k: v for k, v in os.environ.items() if k != "BAOMI_EVIDENCE_KEY"}
+    r = subprocess.run([sys.executable, "-m", "proxy", "serve", "--data-dir", str(tmp_path), "--port", "1"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode != 0
+    assert "chmod 600" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_refuses_a_broken_policy_with_file_and_line(tmp_path):
+    policy = tmp_path / "p.yaml"
+    policy.write_text("categories:\n  secret_marking: {action: blok}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "proxy", "serve", "--data-dir", str(tmp_path), "--policy", str(policy),
+                        "--port", "1"], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert f"{policy}:2:" in r.stderr and "Traceback" not in r.stderr

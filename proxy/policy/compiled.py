@@ -79,8 +79,11 @@ def _upstream_match(pattern: str, upstream: str) -> bool:
 
 
 def _model_match(pattern: str, model: str | None) -> bool:
+    """Case-insensitive: upstreams often accept any casing, and a tightening scope must not be sidestepped
+    by writing ``O1-mini`` for ``o1*``."""
     if model is None:
         return False
+    pattern, model = pattern.casefold(), model.casefold()
     return model.startswith(pattern[:-1]) if pattern.endswith("*") else model == pattern
 
 

@@ -63,3 +63,20 @@ def test_block_wins_over_hold(hold_gateway, upstream_log):
             {"role": "user", "content": "机密★1年\n关于某项工作的通知\n各单位：\n" + TEXT}])
     assert info.value.body["code"] == "content_blocked"
     assert upstream_log.requests == []
+
+
+def test_hold_that_cannot_be_stored_is_still_not_forwarded(hold_gateway, upstream_log, monkeypatch, caplog):
+    rt = hold_gateway.server.config.app.state.rt
+
+    def broken_put(record, evidence):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rt.holds, "put", broken_put)
+    c = openai.OpenAI(base_url=hold_gateway.url + "/v1", api_key="k", max_retries=0, timeout=30)
+    with caplog.at_level("INFO"):
+        with pytest.raises(openai.PermissionDeniedError) as info:
+            c.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": TEXT}])
+    assert info.value.body["code"] == "inspection_failed"
+    assert "x-baomi-ticket" not in info.value.response.headers
+    assert upstream_log.requests == []
+    assert "刘建华" not in caplog.text and "13912345678" not in caplog.text

@@ -140,3 +140,20 @@ def test_restore_can_be_switched_off(double, start_gateway, tmp_path):
     out = c.chat.completions.create(model="echo", messages=[{"role": "user", "content": TEXT}])
     content = out.choices[0].message.content
     assert NAME not in content and "〔人名1〕" in content
+
+
+def test_mapping_is_never_logged_or_stored(gateway, client, upstream_log, caplog):
+    import os
+
+    with caplog.at_level("DEBUG"):
+        stream = client.chat.completions.create(model="echo", stream=True,
+                                                messages=[{"role": "user", "content": TEXT}])
+        assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == TEXT
+    for value in ORIGINALS:
+        assert value not in caplog.text
+    gateway.server.config.app.state.rt.store.flush()
+    data_dir = gateway.settings.data_dir
+    for name in os.listdir(data_dir):
+        if name.startswith("baomi.db"):
+            raw = open(os.path.join(data_dir, name), "rb").read()
+            assert NAME.encode() not in raw and PHONE.encode() not in raw and "〔人名1〕".encode() not in raw
