@@ -1,9 +1,9 @@
 """What the pipeline stages share for the life of the app: built in ``create_app``'s lifespan."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-import time
 from typing import Any, Protocol
 
 import httpx

@@ -5,7 +5,7 @@ import asyncio
 import logging
 import time
 
-from proxy.errors import InspectionFailed
+from proxy.errors import InspectionFailed, Refused
 from proxy.flow import Decision, Flow
 from proxy.pipeline.enforce import held
 from proxy.runtime import Runtime
@@ -26,7 +26,7 @@ def evidence(flow: Flow, decision: Decision) -> dict:
     }
 
 
-async def hold(flow: Flow, decision: Decision, rt: Runtime) -> InspectionFailed:
+async def hold(flow: Flow, decision: Decision, rt: Runtime) -> Refused:
     """Store the hold (off the event loop) and return the 403 to answer with. Not stored = not held:
     the request is refused either way, with an error that says the review could not be recorded."""
     ticket = new_ticket()
