@@ -104,8 +104,8 @@ def report(d: dict[str, Any]) -> str:
         f"{'direct to double':<28}{direct:>11.2f}{d['direct']['ttfb_ms']:>15.2f}",
         f"{'baomi, allow path':<28}{allow:>11.2f}{d['allow']['ttfb_ms']:>15.2f}",
         f"{'baomi, redact + restore':<28}{redact:>11.2f}{d['redact']['ttfb_ms']:>15.2f}",
-        f"redact + restore vs the allow path: +{redact - allow:.2f} ms end to end (ratio {redact / allow:.2f}x), "
-        f"+{d['redact']['ttfb_ms'] - d['allow']['ttfb_ms']:.2f} ms to the first byte (request rewrite), "
+        f"redact + restore vs the allow path: {redact - allow:+.2f} ms end to end (ratio {redact / allow:.2f}x), "
+        f"{d['redact']['ttfb_ms'] - d['allow']['ttfb_ms']:+.2f} ms to the first byte (request rewrite), "
         f"{(redact - allow) / d['events'] * 1000:.1f} µs per streamed event",
         "(direct can be slower than through baomi here: the client reads thousands of tiny events one by one, "
         "while the gateway's relay hands them on in fewer, larger reads)",
