@@ -19,18 +19,24 @@ $(TSTAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@ $(STAMP)
 
+# a CJK font for the tests that render pages not in the corpus (Debian package; CI runs as root)
+CJKFONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+$(CJKFONT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei
+
 install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/baomi serve
 
-test: $(TSTAMP)
+test: $(TSTAMP) $(CJKFONT)
 	$(PY) -m pytest
 
 bench: $(TSTAMP)
 	$(VENV)/bin/baomi bench
 	$(VENV)/bin/baomi bench --engine
 	$(VENV)/bin/baomi bench --redact
+	$(VENV)/bin/baomi bench --ocr
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from proxy.store.audit import AuditStore
 from proxy.store.holds import HoldStore
 from proxy.store.keys import load_evidence_key
 from proxy.upstream.client import build_client
+from proxy.wire.ocr_routes import parse_routes
 
 log = logging.getLogger("baomi")
 
@@ -34,8 +36,26 @@ def default_engine() -> Detector:
     return DetectionEngine()
 
 
+class LazyOcr:
+    """The OCR engine, built on first use (its models take a second or two to load; most gateways serve
+    text for a while before the first image), then shared by every request of the process."""
+
+    def __init__(self) -> None:
+        self._engine: Any = None
+        self._lock = threading.Lock()
+
+    def read(self, image: Any) -> Any:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from proxy.uploads.ocr import OcrEngine
+
+                    self._engine = OcrEngine()
+        return self._engine.read(image)
+
+
 def create_app(settings: Settings | None = None, *, upstream_transport: httpx.AsyncBaseTransport | None = None,
-               store: AuditStore | None = None, engine: Detector | None = None) -> FastAPI:
+               store: AuditStore | None = None, engine: Detector | None = None, ocr: Any = None) -> FastAPI:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -52,6 +72,9 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
             holds=HoldStore(settings.store_url, load_evidence_key(settings)),
+            ocr=ocr or LazyOcr(),
+            ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr"),
+            ocr_routes=parse_routes(settings.ocr_routes),
         )
         app.state.engine_ready = _warm_up(rt)
         app.state.rt = rt
@@ -65,6 +88,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             rt.holds.close()
             await rt.http.aclose()
             rt.executor.shutdown(wait=False, cancel_futures=True)
+            rt.ocr_executor.shutdown(wait=False, cancel_futures=True)
             if own_store:
                 rt.store.close()
             else:
@@ -121,7 +145,8 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
 
 
 class GatewayRoute:
-    """Pure ASGI: every ``/v1/*`` request except ``/v1/inspect`` goes straight into the pipeline.
+    """Pure ASGI: every ``/v1/*`` request except ``/v1/inspect``, and every ``/ocr/*`` request (OCR-service
+    routes), goes straight into the pipeline.
 
     The gateway path is the hot path and handles all its own errors, so it skips FastAPI's routing,
     dependency solving and exception layers (measured: part of the per-request overhead). Everything else
@@ -133,11 +158,12 @@ class GatewayRoute:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/v1/") or path == "/v1/inspect":
+        if scope["type"] != "http" or path == "/v1/inspect" or not path.startswith(("/v1/", "/ocr/")):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        response = await handle(request, scope["app"].state.rt)
+        rt = scope["app"].state.rt
+        response = await (handle(request, rt, ocr=True) if path.startswith("/ocr/") else handle(request, rt))
         await response(scope, receive, send)
 
 

@@ -29,6 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     _check_policy(settings.policy)
     _check_evidence_key(settings)
+    _check_ocr_routes(settings)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
                 access_log=False, server_header=False)
@@ -52,6 +53,15 @@ def _check_evidence_key(settings: Settings) -> None:
         load_evidence_key(settings)
     except (EvidenceKeyError, OSError) as exc:
         raise SystemExit(f"baomi: {exc}") from None
+
+
+def _check_ocr_routes(settings: Settings) -> None:
+    from proxy.wire.ocr_routes import RouteConfigError, parse_routes
+
+    try:
+        parse_routes(settings.ocr_routes)
+    except RouteConfigError as exc:
+        raise SystemExit(f"baomi: BAOMI_OCR_ROUTES: {exc}") from None
 
 
 def _inputs(args: argparse.Namespace) -> Iterator[tuple[Any, str]]:
@@ -85,6 +95,15 @@ def _scan(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
     except PolicyError as exc:
         raise SystemExit(f"baomi: {exc}") from None
+    if args.file != "-" and not args.jsonl:
+        from proxy.scan_file import is_document
+
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise SystemExit(f"baomi: cannot read {args.file}: {exc.strerror}") from None
+        if is_document(args.file, data):
+            return _scan_document(args, data, policy)
     try:
         inputs = list(_inputs(args))
     except OSError as exc:
@@ -101,6 +120,22 @@ def _scan(args: argparse.Namespace) -> int:
             print(json.dumps(decision.to_json(id=ident), ensure_ascii=False))
         worst = max(worst, 0 if decision.action == "allow" else 1)
     return worst if args.exit_code else 0
+
+
+def _scan_document(args: argparse.Namespace, data: bytes, policy: Any) -> int:
+    from proxy.app import default_engine
+    from proxy.explain import explain
+    from proxy.inspect_api import decision_json
+    from proxy.scan_file import scan_document
+
+    decision, flow = scan_document(args.file, data, default_engine(), policy, None)
+    if args.explain:
+        print(explain(args.file, flow.document or "", decision))
+        for seg in flow.segments:
+            print(f"  read / 读取: {seg.path} ({seg.role}, {len(seg.text)} chars)")
+    else:
+        print(json.dumps(decision_json(decision, flow, args.file), ensure_ascii=False))
+    return (0 if decision.action == "allow" else 1) if args.exit_code else 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -144,8 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-anonymous", action="store_true", help="accept clients without keys on a non-loopback bind")
     s.set_defaults(func=_serve)
 
-    c = sub.add_parser("scan", help="print the decision JSON for a text file (or JSONL with id/text)")
-    c.add_argument("file", help="text file, or - for standard input")
+    c = sub.add_parser("scan", help="print the decision JSON for a text file, a document or an image "
+                                    "(or JSONL with id/text)")
+    c.add_argument("file", help="text file, document (PDF, DOCX, XLSX, PPTX, ZIP …) or image; - for standard input")
     c.add_argument("--jsonl", action="store_true", help="one JSON object per line with 'id' and 'text'")
     c.add_argument("--explain", action="store_true", help="human-readable reasons instead of JSON")
     c.add_argument("--policy", default=Settings.load().policy, help="policy file")
@@ -165,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--engine", action="store_true",
                    help="benchmark the detection engine alone against presidio's built-in recognizers")
+    b.add_argument("--ocr", action="store_true",
+                   help="text requests while OCR runs on other requests, against text requests alone")
     b.add_argument("--redact", action="store_true",
                    help="what pseudonymisation + restoration add (20 entities, ~2,000-event stream) vs the allow path")
     b.set_defaults(func=_bench)

@@ -28,6 +28,24 @@ class Segment:
     role: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An image or file carried in the payload (``proxy.wire.attachments``), read by ``pipeline.uploads``.
+
+    ``path`` is the payload path of the string that holds it (the sweep leaves that string to the readers);
+    ``source`` is ``data`` (inline: a data URL or bare base64), ``url`` (remote http(s): never fetched) or
+    ``id`` (a file already with the provider).
+    """
+
+    path: str
+    kind: str  # image | file
+    source: str  # data | url | id
+    value: str
+    filename: str | None = None
+    #: the bytes themselves when they arrived raw (a multipart file part) rather than as base64 text
+    data: bytes | None = field(default=None, repr=False)
+
+
 @dataclass(slots=True)
 class Finding:
     """One piece of evidence. Offsets are code points of the text that was analysed (the original)."""
@@ -127,3 +145,8 @@ class Flow:
     restorer: Any = None
     #: the ticket of a held request
     ticket: str | None = None
+    #: images and files in the payload, and what reading them found beyond text (visual cues per segment)
+    attachments: list[Attachment] = field(default_factory=list)
+    #: False when the payload cannot be rewritten (multipart uploads, OCR-service bodies): no pseudonymising
+    rewritable: bool = True
+    visual: list[tuple[int, Any]] = field(default_factory=list)

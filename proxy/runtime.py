@@ -27,6 +27,11 @@ class Runtime:
     http: httpx.AsyncClient
     executor: ThreadPoolExecutor
     holds: Any = None
+    #: local OCR (``read(image) -> OcrResult``) and the pool that runs upload reading off the event loop
+    ocr: Any = None
+    ocr_executor: ThreadPoolExecutor | None = None
+    #: OCR-service pass-through routes by name (``BAOMI_OCR_ROUTES``, parsed at start-up)
+    ocr_routes: dict[str, Any] = field(default_factory=dict)
     #: the last load error of the policy files (None when the files in force are the files on disk)
     policy_error: str | None = None
     policy_loaded_at: float = field(default_factory=time.time)

@@ -42,6 +42,25 @@ class Settings:
                                  "transport) or httpx (httpx's default httpcore transport, e.g. for HTTP proxies)")
     evidence_key_file: str = _s("", "Key file for evidence encryption (AES-256-GCM); default <data_dir>/evidence.key, "
                                 "created 0600 on first run; BAOMI_EVIDENCE_KEY (base64 of 32 bytes) takes precedence.")
+    upload_max_file_bytes: int = _s(20 * 1024 * 1024, "Largest single file or decoded image accepted for "
+                                    "inspection; larger ones are refused (not forwarded).")
+    upload_max_image_pixels: int = _s(40_000_000, "Largest image (width x height) decoded for OCR; larger ones "
+                                      "are refused (pixel bombs).")
+    upload_max_pages: int = _s(200, "Most PDF pages / slides / sheets read from one file; longer files are "
+                               "refused.")
+    upload_max_depth: int = _s(3, "Deepest nesting of archives inside archives; deeper ones are refused.")
+    upload_max_archive_ratio: float = _s(100.0, "Largest uncompressed/compressed size ratio of an archive "
+                                         "member; higher ones are refused as zip bombs.")
+    upload_max_members: int = _s(1000, "Most files inside one archive (counted recursively).")
+    upload_max_extracted_bytes: int = _s(50 * 1024 * 1024, "Most bytes decompressed or extracted per request.")
+    upload_max_images: int = _s(50, "Most images read by OCR per request (images in prompts, scanned pages, "
+                                "pictures in documents).")
+    upload_timeout: float = _s(120.0, "Seconds that extraction and OCR of one request may take before it "
+                               "fails closed.")
+    ocr_workers: int = _s(1, "Threads that run OCR (each keeps both cores busy through onnxruntime; "
+                          "requests beyond them queue).")
+    ocr_routes: str = _s("", "OCR-service pass-through routes, `name=profile@base_url` separated by `;` (profiles: "
+                         "baidu, tencent, aliyun, generic); `/ocr/<name>/...` is inspected, then forwarded there.")
     log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")
 
     @classmethod

@@ -255,17 +255,30 @@ def create_double(recorder: Recorder | None = None) -> Starlette:
                              "data": [{"object": "embedding", "index": i, "embedding": [0.1, 0.2, 0.3]}
                                       for i in range(n)]})
 
+    async def files(request: Request) -> Response:
+        rec.add(Received(request.method, request.url.path, dict(request.headers), await request.body()))
+        return JSONResponse({"id": "file-double", "object": "file", "bytes": 0, "created_at": int(time.time()),
+                             "filename": "upload", "purpose": "assistants"})
+
     async def models(request: Request) -> Response:
         rec.add(Received(request.method, request.url.path, dict(request.headers), b""))
         return JSONResponse({"object": "list", "data": [
             {"id": "gpt-4o-mini", "object": "model", "created": 0, "owned_by": "double"}]})
 
+    async def ocr_service(request: Request) -> Response:
+        """Stands in for a cloud OCR API behind an /ocr/<name>/ route: records the request, answers JSON."""
+        rec.add(Received(request.method, request.url.path, dict(request.headers), await request.body()))
+        return JSONResponse({"words_result": [{"words": "识别结果"}], "path": request.url.path,
+                             "query": request.url.query})
+
     app = Starlette(routes=[
+        Route("/ocr-service/{rest:path}", ocr_service, methods=["POST", "GET"]),
         Route("/v1/chat/completions", chat, methods=["POST"]),
         Route("/v1/completions", completions, methods=["POST"]),
         Route("/v1/responses", responses, methods=["POST"]),
         Route("/v1/embeddings", embeddings, methods=["POST"]),
         Route("/v1/models", models, methods=["GET"]),
+        Route("/v1/files", files, methods=["POST"]),
     ])
     app.state.recorder = rec
     return app

@@ -160,6 +160,12 @@ def as_json(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "ocr", False):
+        from proxy.bench import ocr_bench
+
+        d = ocr_bench.run(requests=max(20, args.requests // 4))
+        print(json.dumps(d, indent=2) if args.json else ocr_bench.report(d))
+        return 0
     if getattr(args, "redact", False):
         from proxy.bench import redact_bench
 

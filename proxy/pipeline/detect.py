@@ -20,6 +20,24 @@ def document(segments: list[Segment]) -> str:
     return "\n".join(s.text for s in segments)
 
 
+def segment_offsets(segments: list[Segment]) -> list[int]:
+    """Where each segment starts in ``document(segments)``."""
+    out, pos = [], 0
+    for seg in segments:
+        out.append(pos)
+        pos += len(seg.text) + 1
+    return out
+
+
+def where_of(segments: list[Segment], offset: int) -> str | None:
+    """The path of the segment that holds document offset ``offset`` (e.g. ``...file_data#page 3``)."""
+    import bisect
+
+    starts = segment_offsets(segments)
+    i = bisect.bisect_right(starts, offset) - 1
+    return segments[i].path if 0 <= i < len(segments) else None
+
+
 def _inspect(rt: Runtime, text: str, extra: tuple) -> tuple[list[Finding], float]:
     t0 = time.perf_counter()
     if not text:

@@ -25,10 +25,14 @@ from proxy.upstream.client import open_stream, request_headers, response_headers
 log = logging.getLogger("baomi.forward")
 
 
-async def forward(flow: Flow, rt: Runtime, request: Request, content: bytes | None) -> StreamingResponse:
-    url = upstream_url(rt.settings.upstream_url, request.url.path, request.url.query)
-    flow.upstream = rt.settings.upstream_url
-    headers = request_headers(request.headers, rt.settings.upstream_api_key)
+async def forward(flow: Flow, rt: Runtime, request: Request, content: bytes | None, *,
+                  url: str | None = None, headers: dict[str, str] | None = None) -> StreamingResponse:
+    """To the OpenAI upstream (its key added), or to ``url`` with ``headers`` (an OCR-service route)."""
+    if url is None:
+        url = upstream_url(rt.settings.upstream_url, request.url.path, request.url.query)
+        flow.upstream = rt.settings.upstream_url
+        headers = request_headers(request.headers, rt.settings.upstream_api_key)
+    assert headers is not None
     if flow.restorer is not None:
         headers["accept-encoding"] = "identity"  # restoration reads the text
     upstream = await open_stream(rt.http, request.method, url, headers, content)

@@ -45,6 +45,14 @@ def require_json(request: Request) -> None:
             f"this endpoint accepts only Content-Type: application/json (got {ctype or 'none'!r})")
 
 
+def require_multipart(request: Request) -> None:
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            "此接口只接受 Content-Type: multipart/form-data 的请求",
+            f"this endpoint accepts only Content-Type: multipart/form-data (got {ctype or 'none'!r})")
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):

@@ -12,13 +12,16 @@ from proxy.pipeline.audit import audit
 from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.enforce import refusal
-from proxy.pipeline.extract import extract, extract_url
+from proxy.pipeline.extract import extract, extract_multipart, extract_url
 from proxy.pipeline.forward import forward
 from proxy.pipeline.hold import hold
-from proxy.pipeline.receive import parse_json, read_body, require_json, start_flow
-from proxy.pipeline.redact import pseudonymise
+from proxy.pipeline.receive import parse_json, read_body, require_json, require_multipart, start_flow
+from proxy.pipeline.redact import pseudonymise, redacts_uploads, upload_personal_data
+from proxy.pipeline.uploads import read_uploads
+from proxy.pipeline.visual import visual_findings
 from proxy.runtime import Runtime
 from proxy.wire.endpoints import ENDPOINTS
+from proxy.wire.form_endpoints import FORM_ENDPOINTS, refused_upload_endpoint
 
 log = logging.getLogger("baomi.flow")
 
@@ -26,9 +29,13 @@ log = logging.getLogger("baomi.flow")
 _NO_BODY_METHODS = {"GET", "HEAD", "DELETE", "OPTIONS"}
 
 
-async def handle(request: Request, rt: Runtime) -> Response:
+async def handle(request: Request, rt: Runtime, *, ocr: bool = False) -> Response:
     flow = start_flow(request)
     try:
+        if ocr:
+            from proxy.pipeline.ocr_route import run_ocr
+
+            return await run_ocr(flow, request, rt)
         return await _run(flow, request, rt)
     except BaomiError as exc:
         status, body, headers = exc.render()
@@ -66,6 +73,13 @@ async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
         flow.payload = parse_json(flow.body)
         extract(flow, endpoint)
         content: bytes | None = flow.body
+    elif path in FORM_ENDPOINTS and method == "POST":
+        require_multipart(request)
+        flow.body = await read_body(request, rt.settings.max_body_bytes)
+        extract_multipart(flow, request.headers.get("content-type", ""))
+        content = flow.body
+    elif (refused := refused_upload_endpoint(path)) is not None:
+        raise refused
     elif method in _NO_BODY_METHODS and endpoint is None:
         flow.body = await read_body(request, rt.settings.max_body_bytes)
         if flow.body:
@@ -79,7 +93,8 @@ async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
 
     # detect + decide, under the rules resolved once for this request
     resolve(flow, rt)
-    findings = await detect(flow, rt)
+    await read_uploads(flow, rt)
+    findings = await detect(flow, rt) + visual_findings(flow)
     decision = decide(flow, findings, rt)
     if decision.action == "block":
         raise refusal(decision, flow.id, flow.policy.messages)
@@ -88,6 +103,8 @@ async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
     if decision.action == "redact":
         if content is None:  # a URL carries the data: it cannot be rewritten, so it is not sent
             raise refusal(decision, flow.id, flow.policy.messages)
+        if not flow.rewritable or redacts_uploads(flow, decision):  # files cannot be rewritten: refuse
+            raise upload_personal_data(decision, flow.id)
         content = pseudonymise(flow, decision)
 
     # forward (audit once the upstream's status is known)

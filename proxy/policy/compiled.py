@@ -44,6 +44,7 @@ class Effective:
     restore: bool
     messages: Any
     scopes: tuple[str, ...]  # names of the scopes that applied
+    remote_urls: str = "block"
 
     def rules_for(self, entity: str, category: str) -> tuple[RuleRef, ...]:
         return self.entities.get(entity) or self.categories.get(category, ())
@@ -95,6 +96,7 @@ class Policy:
     recognizers: tuple[Any, ...]
     allow: Any | None
     restore: bool
+    remote_urls: str
     groups: dict[str, frozenset[str]]   # client -> groups
     messages: Any
     scopes: tuple[CompiledScope, ...]
@@ -142,7 +144,8 @@ class Policy:
             if scope.restore is not None:
                 restore = scope.restore
         return Effective(categories=cats, entities=ents, extra=tuple(self.recognizers) + tuple(allow),
-                         restore=restore, messages=self.messages, scopes=tuple(applied))
+                         restore=restore, messages=self.messages, scopes=tuple(applied),
+                         remote_urls=self.remote_urls)
 
 
 def strictest(rules: tuple[RuleRef, ...], score: float) -> RuleRef | None:

@@ -39,6 +39,7 @@ def merge(files: list[File]) -> Policy:
     specs: dict[str, tuple[Any, str]] = {}
     scopes: list[tuple[Any, Path, dict[Loc, int], int]] = []
     restore = True
+    remote_urls = "block"
 
     for path, pf, lines in files:
         for name, rule in pf.categories.items():
@@ -53,6 +54,8 @@ def merge(files: list[File]) -> Policy:
         regexes.extend(pf.allow_list.regexes)
         if pf.restore is not None:
             restore = pf.restore
+        if pf.uploads is not None:
+            remote_urls = pf.uploads.remote_urls
         for i, spec in enumerate(pf.recognizers):
             where = _where(path, lines, ("recognizers", i))
             if spec.name in specs:
@@ -116,7 +119,8 @@ def merge(files: list[File]) -> Policy:
     return Policy(
         categories=categories, entities=entities, entity_categories=entity_categories,
         recognizers=tuple(recognizers), allow=compile_allow_list("allow_list", tuple(phrases), tuple(regexes)),
-        restore=restore, groups={c: frozenset(g) for c, g in members.items()}, messages=messages,
+        restore=restore, remote_urls=remote_urls, groups={c: frozenset(g) for c, g in members.items()},
+        messages=messages,
         scopes=tuple(compiled_scopes), sources=tuple(str(p) for p, _, _ in files))
 
 

@@ -178,6 +178,15 @@ class Scope(_Strict):
         return self
 
 
+class Uploads(_Strict):
+    """Images and files in requests."""
+
+    remote_urls: Literal["block", "allow"] = Field(
+        "block", description="an image or file given by http(s) URL: baomi never fetches it, so it cannot be "
+                             "inspected. block (default): refuse the request with a message; allow: forward it "
+                             "uninspected (the AI service fetches it)")
+
+
 class PolicyFile(_Strict):
     """One policy file. Several files merge in order (see ``proxy.policy.merge``)."""
 
@@ -190,4 +199,5 @@ class PolicyFile(_Strict):
     restore: bool | None = Field(None, description="restore pseudonymised values in answers (default true)")
     groups: dict[str, tuple[str, ...]] = Field(default_factory=dict, description="group -> client identities")
     messages: Messages = Field(default_factory=Messages)
+    uploads: Uploads | None = None
     scopes: tuple[Scope, ...] = ()

@@ -9,8 +9,8 @@ from proxy.wire.shape import add_text, expect, not_inspectable
 from proxy.wire.tools import tool_definitions
 
 _TEXT_PART_KEYS = {"text": "text", "refusal": "refusal"}
-_BINARY_PARTS = {"image_url": ("图片", "images"), "input_audio": ("音频", "audio"),
-                 "file": ("文件", "files"), "audio": ("音频", "audio")}
+# images and files are read by the upload readers (proxy.wire.attachments); audio cannot be inspected
+_BINARY_PARTS = {"input_audio": ("音频", "audio"), "audio": ("音频", "audio")}
 
 
 def extract(payload: dict[str, Any]) -> list[Segment]:

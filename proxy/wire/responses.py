@@ -9,8 +9,8 @@ from proxy.wire.tools import tool_definitions
 
 _TEXT_PART_KEYS = {**{k: "text" for k in ("input_text", "output_text", "text", "summary_text", "reasoning_text")},
                    "refusal": "refusal"}
-_BINARY_PARTS = {"input_image": ("图片", "images"), "input_file": ("文件", "files"),
-                 "input_audio": ("音频", "audio")}
+# images and files are read by the upload readers (proxy.wire.attachments); audio cannot be inspected
+_BINARY_PARTS = {"input_audio": ("音频", "audio")}
 
 
 def extract(payload: dict[str, Any]) -> list[Segment]:

@@ -71,11 +71,11 @@ def test_oversize_body(start_gateway, double, upstream_log):
     assert_healthy(gw)
 
 
-def test_images_and_token_ids_are_not_forwarded_uninspected(gateway, upstream_log):
+def test_unreadable_images_and_token_ids_are_not_forwarded_uninspected(gateway, upstream_log):
     img = {"model": "m", "messages": [{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}]}
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}]}  # a truncated PNG
     err = assert_openai_error(httpx.post(gateway.url + CHAT, json=img), 403, "not_inspectable")
-    assert err["param"] == "messages[0].content[0]"
+    assert err["param"] == "messages[0].content[0].image_url.url"
     toks = {"model": "m", "prompt": [1734, 2323]}
     assert_openai_error(httpx.post(gateway.url + "/v1/completions", json=toks), 403, "not_inspectable")
     assert upstream_log.requests == []

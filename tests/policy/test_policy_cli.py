@@ -102,7 +102,7 @@ def test_schema_describes_the_policy_file(capsys):
     schema = json.loads(out)
     assert schema["additionalProperties"] is False  # unknown keys are errors for editors too
     assert set(schema["properties"]) == {"version", "categories", "entities", "allow_list", "recognizers",
-                                         "restore", "groups", "messages", "scopes"}
+                                         "restore", "groups", "messages", "uploads", "scopes"}
 
 
 def test_shipped_files_point_at_the_schema():

@@ -89,10 +89,8 @@ def test_reading_order_puts_messages_first():
 
 @pytest.mark.parametrize("endpoint,payload,param", [
     ("/v1/chat/completions", {"messages": [{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "https://example.invalid/a.png"}}]}]}, "messages[0].content[0]"),
-    ("/v1/chat/completions", {"messages": [{"role": "user", "content": [
         {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}]}]}, "messages[0].content[0]"),
-    ("/v1/responses", {"input": [{"role": "user", "content": [{"type": "input_file", "file_id": "f"}]}]},
+    ("/v1/responses", {"input": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}]},
      "input[0].content[0]"),
     ("/v1/embeddings", {"input": [[1, 2, 3]]}, "input"),
 ])
@@ -100,6 +98,45 @@ def test_uninspectable_content_is_refused(endpoint, payload, param):
     with pytest.raises(NotInspectable) as info:
         extract_payload(ENDPOINTS[endpoint], {"model": "m", **payload})
     assert info.value.param == param
+
+
+B64 = "QUJD" * 2000  # base64 that must not be read as prose
+
+
+@pytest.mark.parametrize("endpoint,payload,expected", [
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": [
+        {"type": "text", "text": "看图"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64," + B64}},
+        {"type": "image_url", "image_url": {"url": "https://example.invalid/a.png", "detail": "low"}},
+        {"type": "file", "file": {"file_data": B64, "filename": "报告.pdf"}},
+        {"type": "file", "file": {"file_id": "file-abc"}}]}]},
+     [("messages[0].content[1].image_url.url", "image", "data", None),
+      ("messages[0].content[2].image_url.url", "image", "url", None),
+      ("messages[0].content[3].file.file_data", "file", "data", "报告.pdf"),
+      ("messages[0].content[4].file.file_id", "file", "id", None)]),
+    ("/v1/responses", {"input": [{"role": "user", "content": [
+        {"type": "input_image", "image_url": "data:image/jpeg;base64," + B64},
+        {"type": "input_file", "file_data": "data:application/pdf;base64," + B64, "filename": "a.pdf"},
+        {"type": "input_file", "file_url": "https://example.invalid/a.pdf"},
+        {"type": "input_image", "file_id": "file-1"}]}]},
+     [("input[0].content[0].image_url", "image", "data", None),
+      ("input[0].content[1].file_data", "file", "data", "a.pdf"),
+      ("input[0].content[2].file_url", "file", "url", None),
+      ("input[0].content[3].file_id", "image", "id", None)]),
+])
+def test_images_and_files_become_attachments_not_prose(endpoint, payload, expected):
+    from proxy.wire.endpoints import extract_request
+
+    e = extract_request(ENDPOINTS[endpoint], {"model": "m", **payload})
+    assert [(a.path, a.kind, a.source, a.filename) for a in e.attachments] == expected
+    assert not any(B64[:100] in s.text for s in e.segments)  # the sweep left the data to the readers
+
+
+def test_image_part_without_data_is_a_400():
+    with pytest.raises(WrongShape) as info:
+        extract_payload(ENDPOINTS["/v1/chat/completions"], {"model": "m", "messages": [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {}}]}]})
+    assert info.value.param == "messages[0].content[0].image_url.url"
 
 
 @pytest.mark.parametrize("payload,param", [
