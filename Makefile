@@ -37,6 +37,7 @@ bench: $(TSTAMP)
 	$(VENV)/bin/baomi bench --engine
 	$(VENV)/bin/baomi bench --redact
 	$(VENV)/bin/baomi bench --ocr
+	$(VENV)/bin/baomi bench --extract
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +23,7 @@ from proxy.settings import Settings
 from proxy.store.audit import AuditStore
 from proxy.store.holds import HoldStore
 from proxy.store.keys import load_evidence_key
+from proxy.uploads.ocr import shared_engine
 from proxy.upstream.client import build_client
 from proxy.wire.ocr_routes import parse_routes
 
@@ -34,24 +34,6 @@ def default_engine() -> Detector:
     from proxy.detection.engine import DetectionEngine
 
     return DetectionEngine()
-
-
-class LazyOcr:
-    """The OCR engine, built on first use (its models take a second or two to load; most gateways serve
-    text for a while before the first image), then shared by every request of the process."""
-
-    def __init__(self) -> None:
-        self._engine: Any = None
-        self._lock = threading.Lock()
-
-    def read(self, image: Any) -> Any:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    from proxy.uploads.ocr import OcrEngine
-
-                    self._engine = OcrEngine()
-        return self._engine.read(image)
 
 
 def create_app(settings: Settings | None = None, *, upstream_transport: httpx.AsyncBaseTransport | None = None,
@@ -72,7 +54,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
             holds=HoldStore(settings.store_url, load_evidence_key(settings)),
-            ocr=ocr or LazyOcr(),
+            ocr=ocr or shared_engine(),  # one per process; its models load on the first image
             ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr"),
             ocr_routes=parse_routes(settings.ocr_routes),
         )

@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--engine", action="store_true",
                    help="benchmark the detection engine alone against presidio's built-in recognizers")
+    b.add_argument("--extract", action="store_true",
+                   help="document extraction time per MB for each format, and peak memory")
     b.add_argument("--ocr", action="store_true",
                    help="text requests while OCR runs on other requests, against text requests alone")
     b.add_argument("--redact", action="store_true",

@@ -31,13 +31,13 @@ def is_document(path: str, data: bytes) -> bool:
 
 
 def scan_document(path: str, data: bytes, engine: Any, policy: Any, ocr: Any) -> tuple[Decision, Flow]:
-    from proxy.app import LazyOcr
+    from proxy.uploads.ocr import shared_engine
     from proxy.pipeline.visual import visual_findings
 
     flow = Flow(id=path, endpoint="scan", method="SCAN")
     att = Attachment(path="file", kind="file", source="data", value="", filename=Path(path).name, data=data)
     try:
-        reads = read_all([(att, data)], Budget(limits_from(Settings.load())), ocr or LazyOcr())
+        reads = read_all([(att, data)], Budget(limits_from(Settings.load())), ocr or shared_engine())
     except Unreadable as exc:
         return Decision(action="block", error_code=f"not_inspectable:{exc.code}"), flow
     add_segments(reads, flow.segments, flow.visual)

@@ -51,7 +51,7 @@ class Settings:
     upload_max_depth: int = _s(3, "Deepest nesting of archives inside archives; deeper ones are refused.")
     upload_max_archive_ratio: float = _s(100.0, "Largest uncompressed/compressed size ratio of an archive "
                                          "member; higher ones are refused as zip bombs.")
-    upload_max_members: int = _s(1000, "Most files inside one archive (counted recursively).")
+    upload_max_members: int = _s(10000, "Most files inside one archive (counted recursively).")
     upload_max_extracted_bytes: int = _s(50 * 1024 * 1024, "Most bytes decompressed or extracted per request.")
     upload_max_images: int = _s(50, "Most images read by OCR per request (images in prompts, scanned pages, "
                                 "pictures in documents).")

@@ -42,6 +42,34 @@ def test_scan_text_file(tmp_path, scan):
     assert MARKED[f0["start"]:f0["end"]].startswith("机密") and 0 < f0["score"] <= 1
 
 
+def test_scan_documents_and_images(tmp_path, scan):
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("关于调整考核办法的通知")
+    d.sections[0].footer.paragraphs[0].text = "内部资料 注意保存"
+    buf = io.BytesIO()
+    d.save(buf)
+    f = tmp_path / "通知.docx"
+    f.write_bytes(buf.getvalue())
+    code, out = scan(str(f), "--exit-code")
+    result = json.loads(out)
+    assert code == 1 and result["action"] == "block"
+    assert any(fd["where"] == "file#footer1" for fd in result["findings"])
+    assert {s["where"] for s in result["sources"]} >= {"file#body", "file#footer1"}
+
+    page = REPO.parent / "shared" / "corpus" / "images" / "dev_img_04.png"  # a public notice
+    code, out = scan(str(page), "--exit-code")
+    assert code == 0 and json.loads(out)["action"] == "allow"
+
+    junk = tmp_path / "blob.bin"
+    junk.write_bytes(os.urandom(4096))
+    code, out = scan(str(junk), "--explain")
+    assert "BLOCK" in out and "not_inspectable" in out
+
+
 def test_scan_jsonl_offsets_are_code_points(tmp_path, scan):
     # invisible characters and emoji before the marking: offsets count code points of the original
     tricky = "😀 草稿\n\u200b" + "秘\u200b密★1年\n关于调整经费的请示"

@@ -160,6 +160,12 @@ def as_json(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "extract", False):
+        from proxy.bench import extract_bench
+
+        rows = extract_bench.run()
+        print(json.dumps(rows, indent=2) if args.json else extract_bench.report(rows))
+        return 0
     if getattr(args, "ocr", False):
         from proxy.bench import ocr_bench
 

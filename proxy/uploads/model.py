@@ -19,7 +19,7 @@ class Limits:
     max_pages: int = 200                           # PDF pages / slides / sheets read
     max_depth: int = 3                             # archives inside archives
     max_archive_ratio: float = 100.0               # uncompressed / compressed size of an archive member
-    max_members: int = 1000                        # files inside one archive (recursively)
+    max_members: int = 10000                       # files inside one archive (recursively)
     max_extracted_bytes: int = 50 * 1024 * 1024    # total bytes decompressed / text extracted per request
     max_images: int = 50                           # images handed to OCR per request
     timeout: float = 120.0                         # seconds for all extraction + OCR of one request
