@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -55,7 +57,8 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
             holds=HoldStore(settings.store_url, load_evidence_key(settings)),
             ocr=ocr or shared_engine(),  # one per process; its models load on the first image
-            ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr"),
+            ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr",
+                                            initializer=background_priority),
             ocr_routes=parse_routes(settings.ocr_routes),
         )
         app.state.engine_ready = _warm_up(rt)
@@ -147,6 +150,19 @@ class GatewayRoute:
         rt = scope["app"].state.rt
         response = await (handle(request, rt, ocr=True) if path.startswith("/ocr/") else handle(request, rt))
         await response(scope, receive, send)
+
+
+def background_priority() -> None:
+    """Run upload reading (OCR above all) at a lower CPU priority than the event loop and text inspection.
+
+    Linux nice values are per thread and inherited by threads created later, so onnxruntime's own worker
+    threads, created when the OCR models load inside this pool, inherit it too: a text request never waits
+    behind a page being read, while OCR still gets every idle cycle.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # not Linux, or not permitted: OCR simply runs at normal priority
+        pass
 
 
 def _warm_up(rt: Runtime) -> bool:
