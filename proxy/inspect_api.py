@@ -54,10 +54,8 @@ def _flow_input(flow: Flow, payload: dict[str, Any]) -> None:
         flow.segments = [Segment(path="text", text=text, role="user")]
     filename = expect(payload.get("filename"), str, "filename", required=False)
     if "file_bytes" in payload:
-        import base64
-
-        value = base64.b64encode(payload["file_bytes"]).decode()
-        flow.attachments = [Attachment(path="file", kind="file", source="data", value=value, filename=filename)]
+        flow.attachments = [Attachment(path="file", kind="file", source="data", value="", filename=filename,
+                                       data=payload["file_bytes"])]
     elif payload.get("file_data") is not None:
         value = expect(payload.get("file_data"), str, "file_data")
         flow.attachments = [Attachment(path="file_data", kind="file", source="data", value=value, filename=filename)]

@@ -13,8 +13,6 @@ policy's ``uploads.remote_urls`` decides whether such a request may pass uninspe
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from proxy.errors import NotInspectable
 from proxy.flow import Attachment, Flow, Segment
 from proxy.runtime import Runtime
+from proxy.uploads.images import parse_data_url
 from proxy.uploads.model import Budget, Unreadable, limits_from
 
 log = logging.getLogger("baomi.uploads")
@@ -58,19 +57,11 @@ def decode_inline(att: Attachment, max_bytes: int) -> tuple[bytes, str | None]:
             raise Unreadable("too_large", f"超过 {max_bytes // (1024 * 1024)} MB 上限",
                              f"larger than the {max_bytes // (1024 * 1024)} MB limit")
         return att.data, None
-    value, mime = att.value, None
-    if value[:5].lower() == "data:":
-        head, sep, value = value.partition(",")
-        if not sep or ";base64" not in head.lower():
-            raise Unreadable("corrupt", "data URL 格式错误，应为 base64 编码", "the data URL is not base64-encoded")
-        mime = head[5:].split(";", 1)[0].strip().lower() or None
-    if len(value) * 3 // 4 > max_bytes:
-        raise Unreadable("too_large", f"超过 {max_bytes // (1024 * 1024)} MB 上限",
-                         f"larger than the {max_bytes // (1024 * 1024)} MB limit")
-    try:
-        return base64.b64decode("".join(value.split()), validate=True), mime
-    except (binascii.Error, ValueError):
-        raise Unreadable("corrupt", "base64 数据无效", "the base64 data is invalid") from None
+    if att.value[:5].lower() == "data:":
+        mime, data = parse_data_url(att.value, max_bytes)
+        return data, mime
+    _, data = parse_data_url("data:application/octet-stream;base64," + att.value, max_bytes)
+    return data, None
 
 
 def read_all(jobs: list[tuple[Attachment, bytes]], budget: Budget, ocr: Any) -> list[_Read]:

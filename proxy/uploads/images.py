@@ -128,8 +128,8 @@ def parse_data_url(url: str, max_bytes: int = _MAX_BYTES) -> tuple[str, bytes]:
                          "the data URL is not valid (only base64 data URLs are accepted)")
     payload = url[m.end():]
     if len(payload) > (max_bytes + 2) // 3 * 4 * 1.05 + 1024:  # encoded length bounds the decoded size
-        raise Unreadable("too_large", f"图片超过 {max_bytes // (1024 * 1024)} MB 上限",
-                         f"the image exceeds the limit of {max_bytes // (1024 * 1024)} MB")
+        raise Unreadable("too_large", f"内容超过 {max_bytes // (1024 * 1024)} MB 上限",
+                         f"the data exceeds the limit of {max_bytes // (1024 * 1024)} MB")
     payload = _WS.sub("", payload)
     try:
         data = base64.b64decode(payload.encode("ascii"), validate=True)
@@ -138,6 +138,6 @@ def parse_data_url(url: str, max_bytes: int = _MAX_BYTES) -> tuple[str, bytes]:
     if not data:
         raise Unreadable("corrupt", "数据 URL 没有内容", "the data URL is empty")
     if len(data) > max_bytes:
-        raise Unreadable("too_large", f"图片超过 {max_bytes // (1024 * 1024)} MB 上限",
-                         f"the image exceeds the limit of {max_bytes // (1024 * 1024)} MB")
+        raise Unreadable("too_large", f"内容超过 {max_bytes // (1024 * 1024)} MB 上限",
+                         f"the data exceeds the limit of {max_bytes // (1024 * 1024)} MB")
     return (m.group("mime") or "text/plain").lower(), data
