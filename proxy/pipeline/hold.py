@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 
@@ -17,9 +18,12 @@ log = logging.getLogger("baomi.hold")
 def evidence(flow: Flow, decision: Decision) -> dict:
     """What a reviewer needs: the request as sent, the document read, and every finding with its text."""
     doc = flow.document or ""
+    try:
+        body = {"body": flow.body.decode("utf-8")}
+    except UnicodeDecodeError:  # a multipart upload or an OCR-service body: keep it exact, to release it later
+        body = {"body_base64": base64.b64encode(flow.body).decode()}
     return {
-        "request": {"endpoint": flow.endpoint, "method": flow.method,
-                    "body": flow.body.decode("utf-8", errors="replace")},
+        "request": {"endpoint": flow.endpoint, "method": flow.method, **body},
         "document": doc,
         "decision": decision.to_json(id=flow.id),
         "evidence": [{**f.to_json(), "text": doc[f.start:f.end]} for f in decision.findings],
