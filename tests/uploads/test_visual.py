@@ -20,7 +20,7 @@ RED = (206, 18, 28)
 
 def font(size: int) -> ImageFont.FreeTypeFont:
     if not FONT.is_file():
-        pytest.skip(f"CJK font {FONT} not installed (Debian package fonts-wqy-zenhei)")
+        pytest.fail(f"CJK font {FONT} not installed: `make test` installs it (Debian package fonts-wqy-zenhei)")
     return ImageFont.truetype(str(FONT), size)
 
 
