@@ -16,6 +16,7 @@ import openai
 import pytest
 
 from tests.conftest import CORPUS, REPO
+from tests.e2e.test_upload_files import docx as _docx
 
 IMAGES = CORPUS / "images"
 CHAT = "/v1/chat/completions"
@@ -74,20 +75,6 @@ def test_remote_image_url_allowed_by_policy_is_forwarded_unfetched(double, start
     gw = start_gateway(double.url + "/v1", policy=f"{REPO / 'policies' / 'default.yaml'}:{extra}")
     r = httpx.post(gw.url + CHAT, json={"model": "m", "messages": image_message("http://127.0.0.1:9/a.png")})
     assert r.status_code == 200 and len(upstream_log.requests) == 1
-
-
-def _docx(header: str = "", table: str = "", body: str = "会议纪要") -> bytes:
-    import docx
-
-    d = docx.Document()
-    d.add_paragraph(body)
-    if header:
-        d.sections[0].header.paragraphs[0].text = header
-    if table:
-        d.add_table(rows=1, cols=1).cell(0, 0).text = table
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 def test_files_endpoint_blocks_a_marking_only_in_the_header(gateway, upstream_log):
