@@ -25,6 +25,7 @@ from proxy.settings import Settings
 from proxy.store.audit import AuditStore
 from proxy.store.holds import HoldStore
 from proxy.store.keys import load_evidence_key
+from proxy.store.migrate import upgrade as upgrade_store
 from proxy.uploads.ocr import shared_engine
 from proxy.upstream.client import build_client
 from proxy.wire.ocr_routes import parse_routes
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         tokens.warm_up()
         own_store = store is None
         settings.data_path.mkdir(parents=True, exist_ok=True)
+        upgrade_store(settings.store_url)  # the schema, before any store opens (safe with concurrent starts)
         rt = Runtime(
             settings=settings,
             engine=engine or default_engine(),

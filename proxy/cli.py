@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from proxy import holds_cli, policy_cli
+from proxy import holds_cli, policy_cli, reviewers_cli
 from proxy.settings import Settings
 
 
@@ -211,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     holds_cli.add_parser(sub)
     policy_cli.add_parser(sub)
+    reviewers_cli.add_parser(sub)
     return p
 
 

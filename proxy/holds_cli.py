@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import unicodedata
 from datetime import datetime
 from typing import Any
 
+from proxy.cli_store import fail, settings_of, store_options
 from proxy.settings import Settings
 
 COLUMNS = ("ticket", "time", "client", "endpoint", "model", "categories", "status")
 
 
 def add_parser(sub: Any) -> None:
-    defaults = Settings()
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=None, help=f"state directory (default {defaults.data_dir})")
-    common.add_argument("--database-url", default=None, metavar="URL",
-                        help="SQLAlchemy URL of the store (default SQLite at <data_dir>/baomi.db)")
+    common = store_options()
 
     h = sub.add_parser("holds", help="requests held for review: list them, show one with its evidence")
     hs = h.add_subparsers(dest="holds_command", required=True)
@@ -37,18 +33,6 @@ def add_parser(sub: Any) -> None:
     sh = hs.add_parser("show", parents=[common], help="print one held request with its decrypted evidence")
     sh.add_argument("ticket", help="ticket id from the 403 held_for_review answer or `baomi holds list`")
     sh.set_defaults(func=_show)
-
-
-def _fail(message: str) -> int:
-    print(f"baomi: {message}", file=sys.stderr)
-    return 1
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    try:
-        return Settings.load(data_dir=args.data_dir, database_url=args.database_url)
-    except ValueError as exc:
-        raise SystemExit(f"baomi: {exc}") from None
 
 
 def _open(settings: Settings, key: bytes | None):
@@ -63,7 +47,7 @@ def _open(settings: Settings, key: bytes | None):
         from pathlib import Path
 
         if not Path(path).is_file():
-            _fail(f"数据库 {path} 不存在，请检查 --data-dir / --database-url / no database at {path}: "
+            fail(f"数据库 {path} 不存在，请检查 --data-dir / --database-url / no database at {path}: "
                   f"check --data-dir / --database-url (or BAOMI_DATA_DIR / BAOMI_DATABASE_URL)")
             return None
     return HoldStore(settings.store_url, key)
@@ -85,7 +69,7 @@ def _table(rows: list[dict[str, str]]) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = _open(_settings(args), None)
+    store = _open(settings_of(args), None)
     if store is None:
         return 1
     try:
@@ -110,18 +94,18 @@ def _show(args: argparse.Namespace) -> int:
     from proxy.store.holds import HoldNotFound
     from proxy.store.keys import EvidenceKeyError, load_evidence_key
 
-    settings = _settings(args)
+    settings = settings_of(args)
     try:
         key = load_evidence_key(settings, create=False)
     except EvidenceKeyError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     store = _open(settings, key)
     if store is None:
         return 1
     try:
         record, evidence = store.get(args.ticket)
     except (HoldNotFound, SealError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     finally:
         store.close()
     out: dict[str, Any] = dict(record.to_json(), time=_local_time(record.created_at), evidence=evidence)

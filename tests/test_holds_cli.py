@@ -11,6 +11,7 @@ from proxy.cli import main
 from proxy.settings import Settings
 from proxy.store.holds import HoldRecord, HoldStore, new_ticket
 from proxy.store.keys import load_evidence_key
+from proxy.store.migrate import upgrade
 
 SECRET = "绝密★斑马计划 ZEBRA-7331"
 
@@ -25,6 +26,7 @@ def _clean_env(monkeypatch):
 def held(tmp_path):
     """A data dir as the server leaves it: a database with two holds and the key beside it."""
     settings = Settings.load(env={}, data_dir=str(tmp_path))
+    upgrade(settings.store_url)
     store = HoldStore(settings.store_url, load_evidence_key(settings, env={}))
     now = time.time()
     old = HoldRecord(ticket=new_ticket(), flow_id="bm-1-aaa", created_at=now - 60, client="anonymous",

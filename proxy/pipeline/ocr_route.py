@@ -25,7 +25,7 @@ from proxy.pipeline.uploads import read_uploads
 from proxy.pipeline.visual import visual_findings
 from proxy.runtime import Runtime
 from proxy.wire.ocr_profiles import items_for
-from proxy.wire.ocr_routes import parse_routes, target_url
+from proxy.wire.ocr_routes import target_url
 
 PREFIX = "/ocr/"
 _DROP = frozenset({"host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer",

@@ -16,30 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from proxy.store.db import make_engine
+from proxy.store.schema import flows
 from proxy.tokens import count_tokens
 
 log = logging.getLogger("baomi.audit")
-
-metadata = sa.MetaData()
-flows = sa.Table(
-    "flows", metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("ts", sa.DateTime(timezone=True), nullable=False, index=True),
-    sa.Column("client", sa.String(200), nullable=False),
-    sa.Column("endpoint", sa.String(200), nullable=False),
-    sa.Column("method", sa.String(10), nullable=False),
-    sa.Column("model", sa.String(200)),
-    sa.Column("upstream", sa.String(500)),
-    sa.Column("decision", sa.String(20), nullable=False, index=True),
-    sa.Column("categories", sa.Text, nullable=False, default="[]"),
-    sa.Column("rule_ids", sa.Text, nullable=False, default="[]"),
-    sa.Column("error_code", sa.String(60)),
-    sa.Column("status", sa.Integer),
-    sa.Column("stream", sa.Boolean, nullable=False, default=False),
-    sa.Column("prompt_tokens", sa.Integer),
-    sa.Column("inspect_ms", sa.Float),
-)
-
 
 @dataclass(slots=True)
 class AuditRecord:
@@ -58,6 +39,7 @@ class AuditRecord:
     stream: bool = False
     prompt_tokens: int | None = None
     inspect_ms: float | None = None
+    department: str | None = None
     #: text whose tokens the writer thread counts (off the request path); never written anywhere
     count_text: str | None = None
 
@@ -68,25 +50,16 @@ class AuditRecord:
             "decision": self.decision, "categories": json.dumps(self.categories),
             "rule_ids": json.dumps(self.rule_ids), "error_code": self.error_code,
             "status": self.status, "stream": self.stream, "prompt_tokens": self.prompt_tokens,
-            "inspect_ms": self.inspect_ms,
+            "inspect_ms": self.inspect_ms, "department": self.department,
         }
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
-
-
 class AuditStore:
+    """Expects the schema in place: ``proxy.store.migrate.upgrade(url)`` runs first (the app's lifespan)."""
+
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = sa.create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        self.engine = make_engine(url)
         self._queue: queue.Queue[AuditRecord | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="baomi-audit", daemon=True)
         self._thread.start()

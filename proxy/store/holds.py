@@ -20,25 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from proxy.store.audit import _sqlite_pragmas
 from proxy.store.crypto import KEY_BYTES, SealError, open_sealed, seal
-
-metadata = sa.MetaData()
-holds = sa.Table(
-    "holds", metadata,
-    sa.Column("ticket", sa.String(64), primary_key=True),
-    sa.Column("flow_id", sa.String(64), nullable=False, index=True),
-    sa.Column("created_at", sa.Float, nullable=False, index=True),
-    sa.Column("client", sa.String(200), nullable=False),
-    sa.Column("endpoint", sa.String(200), nullable=False),
-    sa.Column("model", sa.String(200)),
-    sa.Column("upstream", sa.String(500)),
-    sa.Column("categories", sa.Text, nullable=False, default="[]"),
-    sa.Column("rule_ids", sa.Text, nullable=False, default="[]"),
-    sa.Column("status", sa.String(20), nullable=False, default="held", server_default="held"),
-    sa.Column("evidence", sa.LargeBinary, nullable=False),
-    sa.Index("ix_holds_status_created", "status", "created_at"),
-)
+from proxy.store.db import make_engine
+from proxy.store.schema import holds
 
 
 class HoldNotFound(KeyError):
@@ -98,10 +82,7 @@ class HoldStore:
             raise SealError(f"证据密钥必须是 {KEY_BYTES} 字节 / the evidence key must be {KEY_BYTES} bytes (AES-256)")
         self.url = url
         self._key = key
-        self.engine = sa.create_engine(url, future=True)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        self.engine = make_engine(url)  # the schema comes from proxy.store.migrate.upgrade, not from here
 
     def _need_key(self) -> bytes:
         if self._key is None:

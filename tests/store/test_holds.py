@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from proxy.store.crypto import SealError
 from proxy.store.holds import HoldNotFound, HoldRecord, HoldStore, holds, new_ticket
+from proxy.store.migrate import upgrade
+from tests.store.conftest import pg_schema
 
 KEY = os.urandom(32)
 SECRET_ZH = "绝密★南川市斑马计划七三三一"
@@ -35,6 +37,7 @@ def db(tmp_path):
 
 @pytest.fixture
 def store(db):
+    upgrade(f"sqlite:///{db}")  # the server migrates before it opens the stores
     s = HoldStore(f"sqlite:///{db}", KEY)
     yield s
     s.close()
@@ -135,15 +138,14 @@ def test_new_ticket_is_sortable_and_unique():
 
 
 def test_postgresql():
-    """The machine's PostgreSQL (127.0.0.1:5432, trust auth, database test); psycopg is a dependency."""
-    url = os.environ.get("BAOMI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    store = HoldStore(url, KEY)
-    try:
-        rec = record(ticket=f"hold-test-{uuid.uuid4().hex}")
-        store.put(rec, EVIDENCE)
-        assert store.get(rec.ticket) == (rec, EVIDENCE)
-        assert rec.ticket in [r.ticket for r in store.list(limit=1000)]
-    finally:
-        with store.engine.begin() as conn:
-            conn.execute(holds.delete().where(holds.c.ticket.like("hold-test-%")))
-        store.close()
+    """The machine's PostgreSQL (127.0.0.1:5432, trust auth, database test), in a schema of its own."""
+    with pg_schema() as url:
+        upgrade(url)
+        store = HoldStore(url, KEY)
+        try:
+            rec = record(ticket=f"hold-test-{uuid.uuid4().hex}")
+            store.put(rec, EVIDENCE)
+            assert store.get(rec.ticket) == (rec, EVIDENCE)
+            assert [r.ticket for r in store.list(limit=1000)] == [rec.ticket]
+        finally:
+            store.close()
