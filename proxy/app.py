@@ -24,8 +24,10 @@ from proxy.runtime import Detector, Runtime
 from proxy.settings import Settings
 from proxy.store.audit import AuditStore
 from proxy.store.holds import HoldStore
+from proxy.store.incidents import IncidentStore
 from proxy.store.keys import load_evidence_key
 from proxy.store.migrate import upgrade as upgrade_store
+from proxy.store.retention import RetentionTask
 from proxy.uploads.ocr import shared_engine
 from proxy.upstream.client import build_client
 from proxy.wire.ocr_routes import parse_routes
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         own_store = store is None
         settings.data_path.mkdir(parents=True, exist_ok=True)
         upgrade_store(settings.store_url)  # the schema, before any store opens (safe with concurrent starts)
+        key = load_evidence_key(settings)
         rt = Runtime(
             settings=settings,
             engine=engine or default_engine(),
@@ -57,7 +60,8 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             store=store or AuditStore(settings.store_url),
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
-            holds=HoldStore(settings.store_url, load_evidence_key(settings)),
+            holds=HoldStore(settings.store_url, key),
+            incidents=IncidentStore(settings.store_url, key),
             ocr=ocr or shared_engine(),  # one per process; its models load on the first image
             ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr",
                                             initializer=background_priority),
@@ -68,11 +72,15 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         watcher = PolicyWatcher(rt, settings.policy, settings.policy_reload_interval)
         app.state.policy_watcher = watcher
         watcher.start()
+        retention = RetentionTask(rt.incidents, settings.evidence_retention_days)
+        retention.start()
         try:
             yield
         finally:
             await watcher.stop()
+            await retention.stop()
             rt.holds.close()
+            rt.incidents.close()
             await rt.http.aclose()
             rt.executor.shutdown(wait=False, cancel_futures=True)
             rt.ocr_executor.shutdown(wait=False, cancel_futures=True)

@@ -27,6 +27,8 @@ class Runtime:
     http: httpx.AsyncClient
     executor: ThreadPoolExecutor
     holds: Any = None
+    #: every blocked or held request with its sealed evidence, for the review console
+    incidents: Any = None
     #: local OCR (``read(image) -> OcrResult``) and the pool that runs upload reading off the event loop
     ocr: Any = None
     ocr_executor: ThreadPoolExecutor | None = None

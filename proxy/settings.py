@@ -59,6 +59,8 @@ class Settings:
                                "fails closed.")
     ocr_workers: int = _s(1, "Threads that run OCR (each keeps both cores busy through onnxruntime; "
                           "requests beyond them queue).")
+    evidence_retention_days: float = _s(90.0, "Days the evidence of blocked and held requests is kept (encrypted); "
+                                        "then it is purged and only the metadata stays. 0 keeps it forever.")
     ocr_routes: str = _s("", "OCR-service pass-through routes, `name=profile@base_url` separated by `;` (profiles: "
                          "baidu, tencent, aliyun, generic); `/ocr/<name>/...` is inspected, then forwarded there.")
     log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")

@@ -15,6 +15,7 @@ from proxy.pipeline.enforce import refusal
 from proxy.pipeline.extract import extract, extract_multipart, extract_url
 from proxy.pipeline.forward import forward
 from proxy.pipeline.hold import hold
+from proxy.pipeline.incident import record_incident
 from proxy.pipeline.receive import parse_json, read_body, require_json, require_multipart, start_flow
 from proxy.pipeline.redact import pseudonymise, redacts_uploads, upload_personal_data
 from proxy.pipeline.uploads import read_uploads
@@ -41,6 +42,8 @@ async def handle(request: Request, rt: Runtime, *, ocr: bool = False) -> Respons
         status, body, headers = exc.render()
         flow.status = status
         decision = _outcome(exc)
+        if exc.code in ("content_blocked", "held_for_review"):  # a policy decision, not a failure
+            await record_incident(flow, rt)
         audit(flow, rt, decision=decision, error_code=exc.code)
         if decision in ("block", "hold"):
             headers.setdefault("X-Baomi-Incident", flow.id)

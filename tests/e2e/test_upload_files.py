@@ -142,7 +142,7 @@ CASES = {
 def test_generated_file_gets_its_decision(gateway, upstream_log, case):
     name, make, expected = CASES[case]
     r = httpx.post(gateway.url + "/v1/files", files={"file": (name, make())}, data={"purpose": "assistants"},
-                   timeout=60)
+                   timeout=120)
     if expected == "allow":
         assert r.status_code == 200, r.text
         assert len(upstream_log.requests) == 1

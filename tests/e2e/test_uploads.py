@@ -19,6 +19,7 @@ from tests.conftest import CORPUS, REPO
 from tests.e2e.test_upload_files import docx as _docx
 
 IMAGES = CORPUS / "images"
+T = 120  # OCR of a page takes seconds, more on a loaded machine (and at low CPU priority by design)
 CHAT = "/v1/chat/completions"
 
 
@@ -63,7 +64,8 @@ def test_responses_input_image(client, upstream_log):
 
 
 def test_remote_image_url_is_refused_by_default(gateway, upstream_log):
-    r = httpx.post(gateway.url + CHAT, json={"model": "m", "messages": image_message("http://127.0.0.1:1/a.png")})
+    r = httpx.post(gateway.url + CHAT, json={"model": "m", "messages": image_message("http://127.0.0.1:1/a.png")},
+                   timeout=T)
     assert r.status_code == 403 and r.json()["error"]["code"] == "remote_url_not_inspected"
     assert "上传" in r.json()["error"]["message"]
     assert upstream_log.requests == []
@@ -73,13 +75,15 @@ def test_remote_image_url_allowed_by_policy_is_forwarded_unfetched(double, start
     extra = tmp_path / "remote.yaml"
     extra.write_text("uploads: {remote_urls: allow}\n", encoding="utf-8")
     gw = start_gateway(double.url + "/v1", policy=f"{REPO / 'policies' / 'default.yaml'}:{extra}")
-    r = httpx.post(gw.url + CHAT, json={"model": "m", "messages": image_message("http://127.0.0.1:9/a.png")})
+    r = httpx.post(gw.url + CHAT, json={"model": "m", "messages": image_message("http://127.0.0.1:9/a.png")},
+                   timeout=T)
     assert r.status_code == 200 and len(upstream_log.requests) == 1
 
 
 def test_files_endpoint_blocks_a_marking_only_in_the_header(gateway, upstream_log):
     data = _docx(header="机密★5年", body="关于某项目的工作方案\n一、总体要求")
-    r = httpx.post(gateway.url + "/v1/files", files={"file": ("方案.docx", data)}, data={"purpose": "assistants"})
+    r = httpx.post(gateway.url + "/v1/files", files={"file": ("方案.docx", data)}, data={"purpose": "assistants"},
+                   timeout=T)
     assert r.status_code == 403 and r.json()["error"]["code"] == "content_blocked"
     assert upstream_log.requests == []
 
@@ -89,7 +93,8 @@ def test_files_endpoint_forwards_a_clean_file_byte_identical(gateway, upstream_l
     req = httpx.Request("POST", gateway.url + "/v1/files", files={"file": ("通知.docx", data)},
                         data={"purpose": "assistants"})
     body = req.read()
-    r = httpx.post(gateway.url + "/v1/files", content=body, headers={"content-type": req.headers["content-type"]})
+    r = httpx.post(gateway.url + "/v1/files", content=body, headers={"content-type": req.headers["content-type"]},
+                   timeout=T)
     assert r.status_code == 200
     assert upstream_log.requests[0].body == body
 
@@ -111,7 +116,8 @@ def test_encrypted_pdf_is_not_inspectable(gateway, upstream_log):
     w.encrypt("secret")
     buf = io.BytesIO()
     w.write(buf)
-    r = httpx.post(gateway.url + "/v1/files", files={"file": ("a.pdf", buf.getvalue())}, data={"purpose": "x"})
+    r = httpx.post(gateway.url + "/v1/files", files={"file": ("a.pdf", buf.getvalue())}, data={"purpose": "x"},
+                   timeout=T)
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_inspectable"
     assert "密码" in r.json()["error"]["message"] and r.json()["error"]["param"] == "form.file"
     assert upstream_log.requests == []
@@ -119,19 +125,19 @@ def test_encrypted_pdf_is_not_inspectable(gateway, upstream_log):
 
 def test_personal_data_in_a_file_is_refused_not_forwarded(gateway, upstream_log):
     data = _docx(body="收件人：刘建华，手机 13912345678，请寄送合同。")
-    r = httpx.post(gateway.url + "/v1/files", files={"file": ("合同.docx", data)}, data={"purpose": "x"})
+    r = httpx.post(gateway.url + "/v1/files", files={"file": ("合同.docx", data)}, data={"purpose": "x"}, timeout=T)
     assert r.status_code == 403 and "personal data" in r.json()["error"]["message"]
     assert upstream_log.requests == []
 
 
 def test_inspect_accepts_a_file_and_says_where(gateway):
     data = _docx(header="内部资料 注意保存", body="预算调整方案")
-    d = httpx.post(gateway.url + "/v1/inspect", files={"file": ("x.docx", data)}).json()
+    d = httpx.post(gateway.url + "/v1/inspect", files={"file": ("x.docx", data)}, timeout=T).json()
     assert d["action"] == "block"
     assert any(f["where"] and f["where"].startswith("file#header") for f in d["findings"])
     assert {s["kind"] for s in d["sources"]} == {"upload"}
     page = IMAGES / "dev_img_01.png"
-    d = httpx.post(gateway.url + "/v1/inspect", json={"file_data": data_url(page)}).json()
+    d = httpx.post(gateway.url + "/v1/inspect", json={"file_data": data_url(page)}, timeout=T).json()
     assert d["action"] == "block" and any(s["kind"] == "image" for s in d["sources"])
 
 
@@ -146,7 +152,7 @@ def test_ocr_route_baidu_blocks_a_marked_page(ocr_gateway, upstream_log):
     secret = IMAGES / "dev_img_01.png"
     body = "image=" + urllib.parse.quote(base64.b64encode(secret.read_bytes()).decode())
     r = httpx.post(ocr_gateway.url + "/ocr/baidu/rest/2.0/ocr/v1/general_basic?access_token=24.abc",
-                   content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+                   content=body, headers={"content-type": "application/x-www-form-urlencoded"}, timeout=T)
     assert r.status_code == 403 and r.json()["error"]["code"] == "content_blocked"
     assert upstream_log.requests == []
 
@@ -156,7 +162,7 @@ def test_ocr_route_forwards_a_public_page_with_the_clients_own_credentials(ocr_g
     body = json.dumps({"ImageBase64": base64.b64encode(public.read_bytes()).decode()}).encode()
     r = httpx.post(ocr_gateway.url + "/ocr/tencent/", content=body,
                    headers={"content-type": "application/json", "authorization": "TC3-HMAC-SHA256 Credential=x",
-                            "x-tc-action": "GeneralBasicOCR"})
+                            "x-tc-action": "GeneralBasicOCR"}, timeout=T)
     assert r.status_code == 200, r.text
     got = upstream_log.requests[0]
     assert got.path == "/ocr-service/tencent/" and got.body == body
@@ -165,8 +171,9 @@ def test_ocr_route_forwards_a_public_page_with_the_clients_own_credentials(ocr_g
 
 def test_ocr_route_generic_multipart_and_unknown_route(ocr_gateway, upstream_log):
     secret = IMAGES / "dev_img_02.png"
-    r = httpx.post(ocr_gateway.url + "/ocr/generic/predict", files={"img": ("p.png", secret.read_bytes())})
+    r = httpx.post(ocr_gateway.url + "/ocr/generic/predict", files={"img": ("p.png", secret.read_bytes())}, timeout=T)
     assert r.status_code == 403
-    r = httpx.post(ocr_gateway.url + "/ocr/nope/x", content=b"{}", headers={"content-type": "application/json"})
+    r = httpx.post(ocr_gateway.url + "/ocr/nope/x", content=b"{}", headers={"content-type": "application/json"},
+                   timeout=T)
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_ocr_route"
     assert upstream_log.requests == []
