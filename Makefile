@@ -38,6 +38,7 @@ bench: $(TSTAMP)
 	$(VENV)/bin/baomi bench --redact
 	$(VENV)/bin/baomi bench --ocr
 	$(VENV)/bin/baomi bench --extract
+	$(VENV)/bin/baomi bench --store
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

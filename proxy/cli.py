@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="machine-readable output")
     b.add_argument("--engine", action="store_true",
                    help="benchmark the detection engine alone against presidio's built-in recognizers")
+    b.add_argument("--store", action="store_true",
+                   help="review-queue queries with 100,000 incidents on SQLite and PostgreSQL")
     b.add_argument("--extract", action="store_true",
                    help="document extraction time per MB for each format, and peak memory")
     b.add_argument("--ocr", action="store_true",

@@ -160,6 +160,12 @@ def as_json(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "store", False):
+        from proxy.bench import store_bench
+
+        d = store_bench.run()
+        print(json.dumps(d, indent=2) if args.json else store_bench.report(d))
+        return 0
     if getattr(args, "extract", False):
         from proxy.bench import extract_bench
 
