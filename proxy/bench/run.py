@@ -164,7 +164,9 @@ def main(args: argparse.Namespace) -> int:
         from proxy.bench import store_bench
 
         d = store_bench.run()
-        print(json.dumps(d, indent=2) if args.json else store_bench.report(d))
+        d["write_overhead"] = store_bench.write_overhead(args.requests)
+        print(json.dumps(d, indent=2) if args.json else store_bench.report(d) + "\n\n"
+              + store_bench.overhead_report(d["write_overhead"]))
         return 0
     if getattr(args, "extract", False):
         from proxy.bench import extract_bench

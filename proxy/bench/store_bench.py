@@ -132,3 +132,65 @@ def report(d: dict[str, Any]) -> str:
     if "error" in pg:
         rows.append(f"PostgreSQL not measured: {pg['error']}")
     return "\n".join(rows)
+
+
+class NullStore:
+    """An audit store that keeps nothing: the baseline for the store's write overhead per flow."""
+
+    def record(self, rec: Any) -> None:
+        pass
+
+    def flush(self, timeout: float = 5.0) -> None:
+        pass
+
+    def ping(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+class _Gateway:
+    def __init__(self, upstream: str, data_dir: str, null: bool) -> None:
+        self.upstream, self.data_dir, self.null = upstream, data_dir, null
+
+    def __call__(self) -> Any:
+        from proxy.app import create_app
+        from proxy.settings import Settings
+
+        settings = Settings.load(upstream_url=self.upstream, data_dir=self.data_dir, upstream_api_key="sk-bench")
+        return create_app(settings, store=NullStore() if self.null else None)
+
+
+def write_overhead(requests: int = 400) -> dict[str, Any]:
+    """The same plain 2,000-character request through baomi with the SQLite audit store and with none."""
+    import asyncio
+    import json as _json
+
+    from proxy.bench.run import _DoubleFactory, _load, prompt
+    from proxy.bench.servers import ServerProcess
+
+    body = _json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": prompt(2000)}]},
+                       ensure_ascii=False).encode()
+    out: dict[str, Any] = {}
+    with ServerProcess(_DoubleFactory()) as double, tempfile.TemporaryDirectory() as d:
+        up = double.url + "/v1"
+        with ServerProcess(_Gateway(up, d + "/s", False)) as stored, \
+                ServerProcess(_Gateway(up, d + "/n", True)) as null:
+            for clients in (1, 16):
+                for name, gw in (("no store", null), ("SQLite store", stored)):
+                    lat, _, wall = asyncio.run(_load(gw.url + "/v1/chat/completions", body, False, clients, requests))
+                    out[f"{name}, {clients} client(s)"] = {"median_ms": statistics.median(lat) * 1000,
+                                                          "rps": len(lat) / wall}
+    return out
+
+
+def overhead_report(d: dict[str, Any]) -> str:
+    rows = ["store write overhead per flow (plain 2,000-character request through baomi)",
+            f"{'':<28}{'median ms':>11}{'req/s':>9}"]
+    rows += [f"{k:<28}{v['median_ms']:>11.2f}{v['rps']:>9.1f}" for k, v in d.items()]
+    for c in (1, 16):
+        a, b = d[f"no store, {c} client(s)"], d[f"SQLite store, {c} client(s)"]
+        rows.append(f"{c} client(s): store adds {b['median_ms'] - a['median_ms']:+.2f} ms median, "
+                    f"throughput ratio {b['rps'] / a['rps']:.2f}")
+    return "\n".join(rows)
