@@ -15,6 +15,7 @@ import logging
 import time
 from pathlib import Path
 
+from proxy.periodic import Periodic
 from proxy.policy.loader import PolicyError, load_policy, watched_files
 
 log = logging.getLogger("baomi.policy")
@@ -40,28 +41,8 @@ class PolicyWatcher:
         self.spec = spec
         self.interval = interval
         self._seen = fingerprint(spec)
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        if self.interval > 0:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="baomi-policy-watch")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.check(loop)
-            except Exception as exc:  # the watcher must survive anything; the old policy stays
-                log.error("policy watcher: %s", type(exc).__name__)
+        self._job = Periodic("policy watcher", interval, self.check, log=log)
+        self.start, self.stop = self._job.start, self._job.stop
 
     async def check(self, loop: asyncio.AbstractEventLoop | None = None) -> bool:
         """Reload if the files changed. True when a new policy was swapped in."""
