@@ -23,7 +23,6 @@ from proxy.policy.watch import PolicyWatcher
 from proxy.runtime import Detector, Runtime
 from proxy.settings import Settings
 from proxy.store.audit import AuditStore
-from proxy.store.holds import HoldStore
 from proxy.store.incidents import IncidentStore
 from proxy.store.keys import load_evidence_key
 from proxy.store.migrate import upgrade as upgrade_store
@@ -60,7 +59,6 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             store=store or AuditStore(settings.store_url),
             http=build_client(settings, upstream_transport),
             executor=ThreadPoolExecutor(max_workers=settings.inspect_workers, thread_name_prefix="baomi-inspect"),
-            holds=HoldStore(settings.store_url, key),
             incidents=IncidentStore(settings.store_url, key),
             ocr=ocr or shared_engine(),  # one per process; its models load on the first image
             ocr_executor=ThreadPoolExecutor(max_workers=settings.ocr_workers, thread_name_prefix="baomi-ocr",
@@ -79,7 +77,6 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         finally:
             await watcher.stop()
             await retention.stop()
-            rt.holds.close()
             rt.incidents.close()
             await rt.http.aclose()
             rt.executor.shutdown(wait=False, cancel_futures=True)

@@ -145,6 +145,8 @@ class Flow:
     restorer: Any = None
     #: the ticket of a held request
     ticket: str | None = None
+    #: the incident is already stored (a hold stores its own, with the ticket, before answering)
+    incident_recorded: bool = False
     #: images and files in the payload, and what reading them found beyond text (visual cues per segment)
     attachments: list[Attachment] = field(default_factory=list)
     #: False when the payload cannot be rewritten (multipart uploads, OCR-service bodies): no pseudonymising

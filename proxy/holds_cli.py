@@ -39,7 +39,7 @@ def _open(settings: Settings, key: bytes | None):
     """The store, or None (after a message) if the SQLite file it would read does not exist."""
     import sqlalchemy as sa
 
-    from proxy.store.holds import HoldStore
+    from proxy.store.incidents import IncidentStore
 
     url = sa.engine.make_url(settings.store_url)
     path = url.database if url.get_backend_name() == "sqlite" else None
@@ -50,11 +50,21 @@ def _open(settings: Settings, key: bytes | None):
             fail(f"数据库 {path} 不存在，请检查 --data-dir / --database-url / no database at {path}: "
                   f"check --data-dir / --database-url (or BAOMI_DATA_DIR / BAOMI_DATABASE_URL)")
             return None
-    return HoldStore(settings.store_url, key)
+    return IncidentStore(settings.store_url, key)
 
 
-def _local_time(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
+def _local_time(ts: datetime) -> str:
+    return ts.astimezone().isoformat(timespec="seconds")
+
+
+def _hold_json(record: Any) -> dict[str, Any]:
+    """A hold as this command has always shown it: the ticket first, its status as the ticket reads."""
+    from proxy.store.incidents import TICKET_STATUS
+
+    return {"ticket": record.ticket, "flow_id": record.id, "created_at": record.ts.timestamp(),
+            "client": record.client, "endpoint": record.endpoint, "model": record.model,
+            "upstream": record.upstream, "categories": list(record.categories), "rule_ids": list(record.rule_ids),
+            "status": TICKET_STATUS.get(record.status, record.status)}
 
 
 def _width(text: str) -> int:
@@ -72,26 +82,29 @@ def _list(args: argparse.Namespace) -> int:
     store = _open(settings_of(args), None)
     if store is None:
         return 1
+    from proxy.store.incidents import TICKET_STATUS
+
+    status = {v: k for k, v in TICKET_STATUS.items()}.get(args.status, args.status) if args.status else None
     try:
-        records = store.list(status=args.status, limit=args.limit)
+        records = store.query(decision="hold", status=status, limit=max(0, args.limit))
     finally:
         store.close()
     if args.json:
-        print(json.dumps([dict(r.to_json(), time=_local_time(r.created_at)) for r in records],
+        print(json.dumps([dict(_hold_json(r), time=_local_time(r.ts)) for r in records],
                          ensure_ascii=False, indent=2))
         return 0
     if not records:
         print("（没有待审请求 / no held requests）")
         return 0
-    print(_table([{"ticket": r.ticket, "time": _local_time(r.created_at), "client": r.client,
+    print(_table([{"ticket": h["ticket"], "time": _local_time(r.ts), "client": r.client,
                    "endpoint": r.endpoint, "model": r.model or "-", "categories": ",".join(r.categories) or "-",
-                   "status": r.status} for r in records]))
+                   "status": h["status"]} for r in records for h in [_hold_json(r)]]))
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     from proxy.store.crypto import SealError
-    from proxy.store.holds import HoldNotFound
+    from proxy.store.incidents import IncidentNotFound
     from proxy.store.keys import EvidenceKeyError, load_evidence_key
 
     settings = settings_of(args)
@@ -103,11 +116,13 @@ def _show(args: argparse.Namespace) -> int:
     if store is None:
         return 1
     try:
-        record, evidence = store.get(args.ticket)
-    except (HoldNotFound, SealError) as exc:
+        record, evidence = store.by_ticket(args.ticket)
+    except IncidentNotFound:
+        return fail(f"未找到待审请求 {args.ticket} / no held request with ticket {args.ticket}")
+    except SealError as exc:
         return fail(str(exc))
     finally:
         store.close()
-    out: dict[str, Any] = dict(record.to_json(), time=_local_time(record.created_at), evidence=evidence)
+    out: dict[str, Any] = dict(_hold_json(record), time=_local_time(record.ts), evidence=evidence)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0

@@ -26,8 +26,7 @@ class Runtime:
     store: AuditStore
     http: httpx.AsyncClient
     executor: ThreadPoolExecutor
-    holds: Any = None
-    #: every blocked or held request with its sealed evidence, for the review console
+    #: every blocked or held request with its sealed evidence (a hold is an incident with a ticket)
     incidents: Any = None
     #: local OCR (``read(image) -> OcrResult``) and the pool that runs upload reading off the event loop
     ocr: Any = None

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from proxy.cli import main
 from proxy.settings import Settings
-from proxy.store.holds import HoldRecord, HoldStore, new_ticket
+from proxy.store.incidents import IncidentRecord, IncidentStore, new_ticket
 from proxy.store.keys import load_evidence_key
 from proxy.store.migrate import upgrade
 
@@ -27,15 +26,15 @@ def held(tmp_path):
     """A data dir as the server leaves it: a database with two holds and the key beside it."""
     settings = Settings.load(env={}, data_dir=str(tmp_path))
     upgrade(settings.store_url)
-    store = HoldStore(settings.store_url, load_evidence_key(settings, env={}))
-    now = time.time()
-    old = HoldRecord(ticket=new_ticket(), flow_id="bm-1-aaa", created_at=now - 60, client="anonymous",
-                     endpoint="/v1/responses", model=None, status="released")
-    new = HoldRecord(ticket=new_ticket(), flow_id="bm-2-bbb", created_at=now, client="研发部-laptop",
-                     endpoint="/v1/chat/completions", model="gpt-4o", categories=["secret_marking"],
-                     rule_ids=["secret_marking.hold"])
-    store.put(old, {"text": "old"})
-    store.put(new, {"segments": [{"path": "messages[0].content", "text": SECRET}]})
+    store = IncidentStore(settings.store_url, load_evidence_key(settings, env={}))
+    now = datetime.now(timezone.utc)
+    old = IncidentRecord(ticket=new_ticket(), id="bm-1-aaa", ts=now - timedelta(seconds=60), client="anonymous",
+                         endpoint="/v1/responses", model=None, decision="hold", status="released")
+    new = IncidentRecord(ticket=new_ticket(), id="bm-2-bbb", ts=now, client="研发部-laptop", decision="hold",
+                         endpoint="/v1/chat/completions", model="gpt-4o", categories=["secret_marking"],
+                         rule_ids=["secret_marking.hold"])
+    store.record(old, {"text": "old"})
+    store.record(new, {"segments": [{"path": "messages[0].content", "text": SECRET}]})
     store.close()
     return str(tmp_path), old, new
 
@@ -63,7 +62,7 @@ def test_list_json_status_limit(held, capsys):
     rows = json.loads(out)
     assert code == 0 and [r["ticket"] for r in rows] == [new.ticket, old.ticket]
     assert rows[0]["client"] == "研发部-laptop" and "evidence" not in rows[0]
-    assert rows[0]["time"] == datetime.fromtimestamp(new.created_at).astimezone().isoformat(timespec="seconds")
+    assert rows[0]["time"] == new.ts.astimezone().isoformat(timespec="seconds")
     code, out, _ = run(capsys, "holds", "list", "--data-dir", data_dir, "--json", "--status", "released")
     assert [r["ticket"] for r in json.loads(out)] == [old.ticket]
     code, out, _ = run(capsys, "holds", "list", "--data-dir", data_dir, "--json", "--limit", "1")

@@ -1,16 +1,20 @@
-"""hold: keep the request for a reviewer (evidence encrypted at rest) and give the client a ticket."""
+"""hold: keep the request for a reviewer as an incident with a ticket (evidence sealed), refuse it for now.
+
+A hold is an incident with ``decision = 'hold'`` and a ticket; it is stored here, before the 403 goes out,
+so the ticket always names a stored hold. After a reviewer releases it, the member of staff re-sends the
+same request with ``X-Baomi-Ticket`` and the gateway forwards it (``pipeline.collect``).
+"""
 from __future__ import annotations
 
 import asyncio
 import base64
 import logging
-import time
 
 from proxy.errors import InspectionFailed, Refused
 from proxy.flow import Decision, Flow
 from proxy.pipeline.enforce import held
 from proxy.runtime import Runtime
-from proxy.store.holds import HoldRecord, new_ticket
+from proxy.store.incidents import IncidentRecord, new_ticket
 
 log = logging.getLogger("baomi.hold")
 
@@ -20,7 +24,7 @@ def evidence(flow: Flow, decision: Decision) -> dict:
     doc = flow.document or ""
     try:
         body = {"body": flow.body.decode("utf-8")}
-    except UnicodeDecodeError:  # a multipart upload or an OCR-service body: keep it exact, to release it later
+    except UnicodeDecodeError:  # a multipart upload or an OCR-service body: keep it exact
         body = {"body_base64": base64.b64encode(flow.body).decode()}
     return {
         "request": {"endpoint": flow.endpoint, "method": flow.method, **body},
@@ -30,24 +34,30 @@ def evidence(flow: Flow, decision: Decision) -> dict:
     }
 
 
+def incident_of(flow: Flow, decision: Decision, rt: Runtime) -> IncidentRecord:
+    return IncidentRecord(
+        id=flow.id, client=flow.client, endpoint=flow.endpoint, decision=decision.action,
+        model=flow.model if isinstance(flow.model, str) else None, upstream=flow.upstream or rt.settings.upstream_url,
+        categories=list(decision.categories), rule_ids=list(decision.rule_ids),
+        recognizers=[f.recognizer for f in decision.findings], ticket=flow.ticket)
+
+
 async def hold(flow: Flow, decision: Decision, rt: Runtime) -> Refused:
     """Store the hold (off the event loop) and return the 403 to answer with. Not stored = not held:
     the request is refused either way, with an error that says the review could not be recorded."""
-    ticket = new_ticket()
-    record = HoldRecord(ticket=ticket, flow_id=flow.id, created_at=time.time(), client=flow.client,
-                        endpoint=flow.endpoint, model=flow.model if isinstance(flow.model, str) else None,
-                        upstream=rt.settings.upstream_url, categories=list(decision.categories),
-                        rule_ids=list(decision.rule_ids), status="held")
+    flow.ticket = new_ticket()
     loop = asyncio.get_running_loop()
     try:
-        await loop.run_in_executor(rt.executor, rt.holds.put, record, evidence(flow, decision))
+        await loop.run_in_executor(rt.executor, rt.incidents.record, incident_of(flow, decision, rt),
+                                   evidence(flow, decision))
     except Exception as exc:
+        flow.ticket = None
         log.error("flow %s: could not store the hold (%s); refused", flow.id, type(exc).__name__)
         return InspectionFailed(
             f"请求需要保密管理员审核，但审核记录未能保存，因此未转发。请稍后重试，或联系管理员并提供事件编号 {flow.id}",
             f"the request needs review but the review record could not be stored, so it was not forwarded. "
             f"Retry later or contact your administrator with incident id {flow.id}",
             headers={"X-Baomi-Incident": flow.id})
-    flow.ticket = ticket
+    flow.incident_recorded = True
     messages = flow.policy.messages if flow.policy is not None else None
-    return held(decision, flow.id, ticket, messages)
+    return held(decision, flow.id, flow.ticket, messages)

@@ -21,6 +21,8 @@ none). A separate category table would make every write two and every filtered q
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -30,17 +32,25 @@ import sqlalchemy as sa
 from proxy.store.crypto import KEY_BYTES, SealError, open_sealed, seal
 from proxy.store.db import make_engine
 from proxy.store.incident_stats import StatsMixin
-from proxy.store.schema import evidence_views, holds, incidents, review_actions
+from proxy.store.schema import evidence_views, incidents, review_actions
 
 STATUSES = ("open", "confirmed", "false_positive", "held", "released")
 ACTIONS = ("confirm", "false_positive", "release", "comment", "export")
 #: action -> (statuses it may start from, status it leaves). Only a held request can be released; a held
-#: request that is confirmed stays unsent (its hold becomes "rejected"). comment/export change nothing.
+#: request that is confirmed stays unsent for good (its ticket reads "rejected"). comment/export change nothing.
 TRANSITIONS = {"confirm": (("open", "false_positive", "held"), "confirmed"),
                "false_positive": (("open", "confirmed"), "false_positive"),
                "release": (("held",), "released")}
-HOLD_STATUS = {"release": "released", "confirm": "rejected"}
+#: what the ticket of a hold says to the member of staff, by incident status
+TICKET_STATUS = {"held": "held", "released": "released", "confirmed": "rejected"}
 Cursor = tuple[datetime, str]
+
+
+def new_ticket() -> str:
+    """``hold-<ms since epoch, 12 hex>-<64 random bits>``: sorts by time, cannot be guessed.
+
+    Fixed-width hex keeps lexical order equal to time order (until the year 10889)."""
+    return f"hold-{time.time_ns() // 1_000_000:012x}-{secrets.token_hex(8)}"
 
 
 class IncidentNotFound(KeyError):
@@ -154,6 +164,22 @@ class IncidentStore(StatsMixin):
             raise IncidentNotFound(incident_id)
         return row
 
+    def by_ticket(self, ticket: str) -> tuple[IncidentRecord, dict[str, Any] | None]:
+        """The hold with this ticket and its evidence, for the gateway (no view recorded: no person sees it)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(incidents).where(incidents.c.ticket == ticket)).first()
+        if row is None:
+            raise IncidentNotFound(ticket)
+        return _record(row), self._open(row)
+
+    def ticket_status(self, ticket: str) -> IncidentRecord:
+        """The hold's metadata only (no key needed): for ``GET /v1/holds/{ticket}``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(*_META).where(incidents.c.ticket == ticket)).first()
+        if row is None:
+            raise IncidentNotFound(ticket)
+        return _record(row)
+
     def get(self, incident_id: str) -> tuple[IncidentRecord, dict[str, Any] | None]:
         """Record and evidence (None once purged) WITHOUT recording a view: for the system, e.g. a release.
         A person looking at evidence goes through :meth:`view_evidence`."""
@@ -209,8 +235,8 @@ class IncidentStore(StatsMixin):
         """Record a reviewer's action and apply its status change in one transaction.
 
         The status change is a conditional UPDATE (``WHERE status IN (allowed)``), so two reviewers acting at
-        once on one incident cannot both succeed, on SQLite or across PostgreSQL processes. Releasing or
-        confirming a hold also moves the ``holds`` row (released / rejected) in the same transaction."""
+        once on one incident cannot both succeed, on SQLite or across PostgreSQL processes. A released hold
+        is collected by the gateway through its ticket (``by_ticket``): the status is all it needs."""
         if action not in ACTIONS:
             raise InvalidTransition(f"未知操作 {action} / unknown action {action!r}")
         if action in ("false_positive", "comment") and not (comment or "").strip():
@@ -225,9 +251,6 @@ class IncidentStore(StatsMixin):
                     raise InvalidTransition(f"状态为 {now} 的事件不能执行 {action} / cannot {action} an incident "
                                             f"that is {now} (allowed from: {', '.join(allowed)})")
             row = self._row(conn, incident_id, _META)
-            if action in HOLD_STATUS and row.ticket:
-                conn.execute(holds.update().where(holds.c.ticket == row.ticket, holds.c.status == "held")
-                             .values(status=HOLD_STATUS[action]))
             conn.execute(review_actions.insert(), {"incident_id": incident_id, "reviewer_id": reviewer_id,
                                                    "action": action, "comment": comment, "ts": utc(self._clock())})
         return _record(row)

@@ -6,7 +6,7 @@ build exactly this schema (Alembic's autogenerate comparison finds no difference
 Layout and why:
 
 * ``flows``: one metadata row per request (never prompt text). ``department`` is new and nullable.
-* ``holds``: requests held for review, evidence sealed (unchanged from before the migrations existed).
+* (``holds`` existed until revision 0002: a hold is an incident with ``decision = 'hold'`` and a ticket.)
 * ``incidents``: every blocked or held request, with its evidence sealed (AES-256-GCM, incident id as
   associated data) until the retention period purges it; the metadata stays for the statistics.
   The queue page filters by one or more of status / decision / client / department / upstream and a time
@@ -16,6 +16,9 @@ Layout and why:
 * ``reviewers``, ``review_actions`` and ``evidence_views``: who may judge, what they did and which
   evidence they saw. Actions and views point at the incident and the reviewer with foreign keys and are
   never deleted; a removed reviewer is only disabled (``disabled_at``) so the audit keeps its name.
+* ``console_sessions``: logged-in console sessions, kept in the database so that every gateway process
+  sharing it accepts them and a logout or a disabled reviewer ends them everywhere. The primary key is the
+  SHA-256 of the cookie's token, never the token itself (a copy of the table logs nobody in).
 
 Timestamps are ``DateTime(timezone=True)`` and always UTC (see ``incidents.utc``): SQLite stores them as
 fixed-width text, so text order is time order only if every value has the same offset.
@@ -53,22 +56,6 @@ flows = sa.Table(
     sa.Column("prompt_tokens", sa.Integer),
     sa.Column("inspect_ms", sa.Float),
     sa.Column("department", sa.String(200)),
-)
-
-holds = sa.Table(
-    "holds", metadata,
-    sa.Column("ticket", sa.String(64), primary_key=True),
-    sa.Column("flow_id", sa.String(64), nullable=False, index=True),
-    sa.Column("created_at", sa.Float, nullable=False, index=True),
-    sa.Column("client", sa.String(200), nullable=False),
-    sa.Column("endpoint", sa.String(200), nullable=False),
-    sa.Column("model", sa.String(200)),
-    sa.Column("upstream", sa.String(500)),
-    sa.Column("categories", sa.Text, nullable=False, default="[]"),
-    sa.Column("rule_ids", sa.Text, nullable=False, default="[]"),
-    sa.Column("status", sa.String(20), nullable=False, default="held", server_default="held"),
-    sa.Column("evidence", sa.LargeBinary, nullable=False),
-    sa.Index("ix_holds_status_created", "status", "created_at"),
 )
 
 incidents = sa.Table(
@@ -126,4 +113,13 @@ evidence_views = sa.Table(
     sa.Column("incident_id", sa.String(40), sa.ForeignKey("incidents.id"), nullable=False, index=True),
     sa.Column("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
     sa.Column("ts", TZ, nullable=False, index=True),
+)
+
+console_sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),                      # sha256 hex of the cookie token
+    sa.Column("reviewer_id", sa.Integer, sa.ForeignKey("reviewers.id"), nullable=False, index=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=False, index=True),
 )

@@ -68,10 +68,10 @@ def test_block_wins_over_hold(hold_gateway, upstream_log):
 def test_hold_that_cannot_be_stored_is_still_not_forwarded(hold_gateway, upstream_log, monkeypatch, caplog):
     rt = hold_gateway.server.config.app.state.rt
 
-    def broken_put(record, evidence):
+    def broken_record(record, evidence):
         raise OSError("disk full")
 
-    monkeypatch.setattr(rt.holds, "put", broken_put)
+    monkeypatch.setattr(rt.incidents, "record", broken_record)
     c = openai.OpenAI(base_url=hold_gateway.url + "/v1", api_key="k", max_retries=0, timeout=30)
     with caplog.at_level("INFO"):
         with pytest.raises(openai.PermissionDeniedError) as info:

@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from proxy.store.crypto import SealError
-from proxy.store.holds import HoldRecord, HoldStore
-from proxy.store.incidents import IncidentNotFound, IncidentRecord, IncidentStore, InvalidTransition
+from proxy.store.incidents import IncidentNotFound, IncidentRecord, IncidentStore, InvalidTransition, new_ticket
 from proxy.store.reviewers import ReviewerStore
 from proxy.store.schema import evidence_views, incidents
 
@@ -183,9 +182,6 @@ def test_act_transitions(store, reviewer, db_url):
     block, hold = inc(), inc(decision="hold", ticket="hold-00000001-abcd")
     store.record(block, EVIDENCE)
     store.record(hold, EVIDENCE)
-    holds_store = HoldStore(db_url, KEY)
-    holds_store.put(HoldRecord(ticket=hold.ticket, flow_id=hold.id, created_at=1.0, client="c",
-                               endpoint="/v1/chat/completions"), {"x": 1})
     with pytest.raises(InvalidTransition, match="cannot release an incident that is open"):
         store.act(block.id, reviewer, "release")
     with pytest.raises(InvalidTransition, match="needs a comment"):
@@ -200,7 +196,9 @@ def test_act_transitions(store, reviewer, db_url):
     with pytest.raises(InvalidTransition, match="cannot false_positive an incident that is held"):
         store.act(hold.id, reviewer, "false_positive", "x")
     assert store.act(hold.id, reviewer, "release", "业务需要").status == "released"
-    assert holds_store.list()[0].status == "released"  # the held request can now be collected
+    got, evidence = store.by_ticket(hold.ticket)  # what the gateway reads to let the request be collected
+    assert got.status == "released" and evidence == EVIDENCE
+    assert store.ticket_status(hold.ticket).status == "released"
     with pytest.raises(InvalidTransition, match="released"):
         store.act(hold.id, reviewer, "release")
     assert [a["action"] for a in store.actions(hold.id)] == ["release"]  # refused actions leave no row
@@ -208,7 +206,24 @@ def test_act_transitions(store, reviewer, db_url):
         store.act("bm-missing", reviewer, "comment", "x")
     with pytest.raises(InvalidTransition, match="unknown action"):
         store.act(block.id, reviewer, "delete")
-    holds_store.close()
+    with pytest.raises(IncidentNotFound):
+        store.by_ticket("hold-00000001-ffff")
+    rejected = inc(decision="hold", ticket="hold-00000002-abcd")
+    store.record(rejected, EVIDENCE)
+    assert store.act(rejected.id, reviewer, "confirm").status == "confirmed"  # the ticket reads "rejected"
+    with pytest.raises(InvalidTransition):
+        store.act(rejected.id, reviewer, "release")
+
+
+def test_new_ticket_is_sortable_and_unique():
+    import re
+    import time
+
+    first = new_ticket()
+    time.sleep(0.002)
+    tickets = [new_ticket() for _ in range(1000)]
+    assert all(re.fullmatch(r"hold-[0-9a-f]{12}-[0-9a-f]{16}", t) for t in tickets)
+    assert len(set(tickets)) == 1000 and first < min(tickets)
 
 
 def test_statistics(store, reviewer):

@@ -17,7 +17,8 @@ from proxy.store.migrate import current, head, upgrade
 from proxy.store.schema import metadata
 from tests.store.conftest import pg_schema
 
-TABLES = {"flows", "holds", "incidents", "reviewers", "review_actions", "evidence_views", "alembic_version"}
+TABLES = {"flows", "incidents", "reviewers", "review_actions", "evidence_views", "console_sessions",
+          "alembic_version"}
 
 # the tables exactly as audit.py and holds.py created them with create_all before the migrations existed
 legacy = sa.MetaData()
@@ -86,7 +87,7 @@ def tables(url: str) -> set[str]:
 
 def test_fresh_upgrade_reaches_head_and_matches_schema(empty_url):
     assert current(empty_url) is None
-    assert upgrade(empty_url) == head() == current(empty_url) == "0001"
+    assert upgrade(empty_url) == head() == current(empty_url) == "0002"
     assert tables(empty_url) == TABLES
     assert schema_diff(empty_url) == []
 
@@ -130,8 +131,11 @@ def test_adopts_a_create_all_database_keeping_its_rows(empty_url, which):
     assert tables(empty_url) == TABLES and schema_diff(empty_url) == []
     engine = sa.create_engine(empty_url, poolclass=NullPool)
     with engine.connect() as conn:
-        held = conn.execute(sa.text("SELECT ticket, status, evidence FROM holds")).one()
-        assert tuple(held) == ("hold-old-1", "held", b"\x01sealed")
+        # revision 0002: the old hold is now an incident (its evidence, sealed to the ticket, cannot follow)
+        held = conn.execute(sa.text("SELECT id, ticket, decision, status, client, evidence, evidence_purged_at "
+                                    "FROM incidents")).one()
+        assert tuple(held)[:6] == ("bm-9", "hold-old-1", "hold", "held", "old", None)
+        assert held.evidence_purged_at is not None
         if "flows" in which:
             rows = conn.execute(sa.text("SELECT id, client, department FROM flows ORDER BY id")).all()
             assert [tuple(r) for r in rows] == [(f"bm-{n}", "old-laptop", None) for n in range(3)]
@@ -185,3 +189,28 @@ def test_concurrent_upgrades_in_separate_processes(tmp_path):
         assert [p.returncode for p in procs] == [0, 0, 0], [o[1][-2000:] for o in outs]
         assert [o[0].strip() for o in outs] == [head()] * 3
         assert schema_diff(url) == []
+
+
+def test_0002_moves_orphan_holds_into_incidents_once(empty_url):
+    """A database at 0001: a hold that already has its incident is not copied again; one without (made
+    before incidents existed) becomes an incident with its status mapped and its evidence marked gone."""
+    assert upgrade(empty_url, "0001") == "0001"
+    engine = sa.create_engine(empty_url, poolclass=NullPool)
+    now = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO incidents (id, ts, client, endpoint, decision, categories, rule_ids, recognizers, status, "
+            "ticket, evidence) VALUES ('bm-a', :ts, 'c', '/v1/responses', 'hold', '[]', '[]', '[]', 'released', "
+            "'hold-a', :ev)"), {"ts": now, "ev": b"\x02sealed-by-id"})
+        for ticket, flow, status in (("hold-a", "bm-a", "released"), ("hold-b", "bm-b", "rejected")):
+            conn.execute(legacy_holds.insert(), {"ticket": ticket, "flow_id": flow, "created_at": 1_700_000_000.0,
+                                                 "client": "c", "endpoint": "/v1/responses", "status": status,
+                                                 "categories": '["personal_data"]', "rule_ids": "[]",
+                                                 "evidence": b"\x01sealed"})
+    assert upgrade(empty_url) == head()
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, ticket, status, categories, evidence FROM incidents ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("bm-a", "hold-a", "released", "[]", b"\x02sealed-by-id"),
+                                        ("bm-b", "hold-b", "confirmed", '["personal_data"]', None)]
+    assert "holds" not in tables(empty_url) and schema_diff(empty_url) == []
