@@ -94,6 +94,28 @@ class HeldForReview(Refused):
     code = "held_for_review"
 
 
+class HoldPending(Refused):
+    """A ticket was presented for a hold that no reviewer has released yet."""
+    code = "hold_pending"
+
+
+class HoldRejected(Refused):
+    """A ticket was presented for a hold that a reviewer confirmed: it will never be sent."""
+    code = "hold_rejected"
+
+
+class TicketMismatch(BaomiError):
+    """A released ticket was presented with a request other than the one that was held."""
+    status = 409
+    code = "ticket_mismatch"
+
+
+class HoldExpired(BaomiError):
+    """The held request's evidence was purged (retention), so it can no longer be matched or sent."""
+    status = 410
+    code = "hold_expired"
+
+
 class InspectionFailed(Refused):
     """Inspection raised or timed out: fail closed."""
     code = "inspection_failed"

@@ -125,6 +125,7 @@ class Flow:
     endpoint: str
     method: str
     client: str = "anonymous"
+    content_type: str | None = None
     started: float = field(default_factory=time.perf_counter)
     received_at: float = field(default_factory=time.time)
     body: bytes = b""

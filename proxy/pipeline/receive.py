@@ -13,7 +13,7 @@ from proxy.flow import Flow, new_flow_id
 
 def start_flow(request: Request) -> Flow:
     return Flow(id=new_flow_id(), endpoint=request.url.path, method=request.method,
-                client=auth.client_of(request))
+                client=auth.client_of(request), content_type=request.headers.get("content-type"))
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -9,6 +9,9 @@ from starlette.responses import Response
 from proxy.errors import BaomiError, MethodNotAllowed, NotFound, internal_error
 from proxy.flow import Flow
 from proxy.pipeline.audit import audit
+from proxy.pipeline.collect import HEADER as TICKET_HEADER
+from proxy.pipeline.collect import STATUS_PREFIX as HOLD_STATUS_PREFIX
+from proxy.pipeline.collect import collect, ticket_status
 from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.enforce import refusal
@@ -58,6 +61,8 @@ async def handle(request: Request, rt: Runtime, *, ocr: bool = False) -> Respons
 def _outcome(exc: BaomiError) -> str:
     if exc.code == "held_for_review":
         return "hold"
+    if exc.code in ("hold_pending", "hold_rejected"):  # a ticket presented too early or in vain: no new incident
+        return "invalid"
     if exc.status == 403:
         return "block"
     if exc.status in (502, 504):
@@ -68,6 +73,10 @@ def _outcome(exc: BaomiError) -> str:
 async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
     path, method = request.url.path, request.method
     endpoint = ENDPOINTS.get(path)
+    if path.startswith(HOLD_STATUS_PREFIX):  # baomi's own: never forwarded
+        if method != "GET":
+            raise MethodNotAllowed(f"{path} 只支持 GET", f"{path} supports GET only")
+        return await ticket_status(flow, rt)
 
     # receive + extract
     if endpoint is not None and method == "POST":
@@ -93,6 +102,10 @@ async def _run(flow: Flow, request: Request, rt: Runtime) -> Response:
         raise MethodNotAllowed(f"{path} 只支持 POST", f"{path} supports POST only")
     else:
         raise _not_inspected(path)
+
+    # a released hold re-sent with its ticket: forwarded as the reviewer saw it, not inspected again
+    if TICKET_HEADER in request.headers:
+        return await collect(flow, request, rt, content)
 
     # detect + decide, under the rules resolved once for this request
     resolve(flow, rt)
