@@ -126,6 +126,8 @@ class Flow:
     method: str
     client: str = "anonymous"
     content_type: str | None = None
+    #: the URL's query string (an OCR-service route may carry inspected content there)
+    query: str = ""
     started: float = field(default_factory=time.perf_counter)
     received_at: float = field(default_factory=time.time)
     body: bytes = b""

@@ -102,28 +102,32 @@ def _not_released(record: IncidentRecord) -> Exception:
 
 
 def _same_request(original: dict[str, Any], flow: Flow) -> bool:
-    if original.get("endpoint") != flow.endpoint or original.get("method") != flow.method:
+    if (original.get("endpoint"), original.get("method"), original.get("query", "")) != \
+            (flow.endpoint, flow.method, flow.query):
         return False
-    if "body" in original:
-        stored = original["body"].encode("utf-8")
-        if flow.payload is not None:
-            try:
-                return json.loads(stored) == flow.payload
-            except ValueError:
-                return False
-    else:
-        stored = base64.b64decode(original.get("body_base64", ""))
+    stored = original["body"].encode("utf-8") if "body" in original \
+        else base64.b64decode(original.get("body_base64", ""))
     if stored == flow.body:
         return True
-    try:  # a multipart upload: the boundary is new on every send, the fields and files must not be
-        return parse_multipart(original.get("content_type") or "", stored) == \
-            parse_multipart(flow.content_type or "", flow.body)
-    except BadRequest:
-        return False
+    ctype = (flow.content_type or "").lower()
+    if flow.payload is not None or "json" in ctype:  # SDKs re-serialise: key order and spacing may differ
+        try:
+            return json.loads(stored) == json.loads(flow.body)
+        except ValueError:
+            return False
+    if ctype.startswith("multipart/"):  # the boundary is new on every send, the fields and files must not be
+        try:
+            return parse_multipart(original.get("content_type") or "", stored) == \
+                parse_multipart(flow.content_type or "", flow.body)
+        except BadRequest:
+            return False
+    return False
 
 
-async def collect(flow: Flow, request: Request, rt: Runtime, content: bytes | None) -> Response:
-    """Forward the released request; refuse with a clear reason otherwise. Nothing new is inspected."""
+async def collect(flow: Flow, request: Request, rt: Runtime, content: bytes | None, *, url: str | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
+    """Forward the released request (to ``url`` with ``headers`` for an OCR-service route); refuse with a
+    clear reason otherwise. Nothing new is inspected."""
     ticket = _ticket(request.headers[HEADER])
     record, evidence = await _lookup(rt, rt.incidents.by_ticket, ticket, flow.client)
     flow.ticket = ticket
@@ -141,7 +145,7 @@ async def collect(flow: Flow, request: Request, rt: Runtime, content: bytes | No
             f"ticket {ticket} releases only the request that was held, and this one differs, so it was not "
             f"forwarded. Re-send the original unchanged; send a changed request without the ticket so that it "
             f"is inspected", param="X-Baomi-Ticket", headers={"X-Baomi-Ticket": ticket})
-    response = await forward(flow, rt, request, content)
+    response = await forward(flow, rt, request, content, url=url, headers=headers)
     response.headers["X-Baomi-Ticket"] = ticket
     response.headers["X-Baomi-Incident"] = record.id
     audit(flow, rt, decision="release")

@@ -27,7 +27,8 @@ def evidence(flow: Flow, decision: Decision) -> dict:
     except UnicodeDecodeError:  # a multipart upload or an OCR-service body: keep it exact
         body = {"body_base64": base64.b64encode(flow.body).decode()}
     return {
-        "request": {"endpoint": flow.endpoint, "method": flow.method, "content_type": flow.content_type, **body},
+        "request": {"endpoint": flow.endpoint, "method": flow.method, "query": flow.query,
+                    "content_type": flow.content_type, **body},
         "document": doc,
         "decision": decision.to_json(id=flow.id),
         "evidence": [{**f.to_json(), "text": doc[f.start:f.end]} for f in decision.findings],

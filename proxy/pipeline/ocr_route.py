@@ -17,6 +17,8 @@ from proxy.pipeline.audit import audit
 from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.enforce import refusal
+from proxy.pipeline.collect import HEADER as TICKET_HEADER
+from proxy.pipeline.collect import collect
 from proxy.pipeline.forward import forward
 from proxy.pipeline.hold import hold
 from proxy.pipeline.receive import read_body
@@ -51,6 +53,11 @@ async def run_ocr(flow: Flow, request: Request, rt: Runtime) -> Response:
         elif item.kind == "url" and item.text:
             flow.attachments.append(Attachment(path=item.where, kind="file", source="url", value=item.text))
     flow.rewritable = False
+    # the client's own headers (its OCR-service credentials), never baomi's own X-Baomi-* ones
+    headers = {k: v for k, v in request.headers.items()
+               if k.lower() not in _DROP and not k.lower().startswith("x-baomi-")}
+    if TICKET_HEADER in request.headers:  # a released hold, collected with its ticket (pipeline.collect)
+        return await collect(flow, request, rt, flow.body or None, url=url, headers=headers)
 
     resolve(flow, rt)
     await read_uploads(flow, rt)
@@ -61,7 +68,6 @@ async def run_ocr(flow: Flow, request: Request, rt: Runtime) -> Response:
         raise await hold(flow, decision, rt)
     if decision.action == "redact":
         raise upload_personal_data(decision, flow.id)
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP}
     response = await forward(flow, rt, request, flow.body if flow.body else None, url=url, headers=headers)
     audit(flow, rt)
     return response

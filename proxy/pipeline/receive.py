@@ -13,7 +13,8 @@ from proxy.flow import Flow, new_flow_id
 
 def start_flow(request: Request) -> Flow:
     return Flow(id=new_flow_id(), endpoint=request.url.path, method=request.method,
-                client=auth.client_of(request), content_type=request.headers.get("content-type"))
+                client=auth.client_of(request), content_type=request.headers.get("content-type"),
+                query=request.url.query)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

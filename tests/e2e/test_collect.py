@@ -181,3 +181,35 @@ def test_store_failure_fails_closed(gw, desk, upstream_log, monkeypatch):
                                         extra_headers={"X-Baomi-Ticket": ticket})
     assert info.value.body["code"] == "inspection_failed"
     assert upstream_log.requests == []
+
+
+def test_ocr_route_hold_is_collected_to_the_ocr_service(double, start_gateway, tmp_path, upstream_log):
+    """An OCR-service route holds and collects like /v1: forwarded to the service, with the client's own
+    headers and without baomi's X-Baomi-Ticket; a changed query string is a different request."""
+    import json
+
+    extra = tmp_path / "hold.yaml"
+    extra.write_text(HOLD_PERSONAL, encoding="utf-8")
+    gw = start_gateway(double.url + "/v1", policy=f"{REPO / 'policies' / 'default.yaml'}:{extra}",
+                       ocr_routes=f"tencent=tencent@{double.url}/ocr-service/tencent")
+    body = json.dumps({"LanguageType": "zh", "Note": TEXT}, ensure_ascii=False).encode()
+    headers = {"content-type": "application/json", "authorization": "TC3-HMAC-SHA256 Credential=x"}
+    r = httpx.post(gw.url + "/ocr/tencent/?v=1", content=body, headers=headers, timeout=30)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "held_for_review"
+    ticket = r.headers["x-baomi-ticket"]
+    store = IncidentStore(gw.settings.store_url, load_evidence_key(gw.settings))
+    people = ReviewerStore(gw.settings.store_url, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        store.act(r.headers["x-baomi-incident"], people.add("审核员-ocr", "admin", "correct horse battery").id,
+                  "release")
+    finally:
+        store.close()
+        people.close()
+    ticketed = {**headers, "X-Baomi-Ticket": ticket}
+    r = httpx.post(gw.url + "/ocr/tencent/?v=2", content=body, headers=ticketed, timeout=30)
+    assert r.status_code == 409 and upstream_log.requests == []
+    r = httpx.post(gw.url + "/ocr/tencent/?v=1", content=body, headers=ticketed, timeout=30)
+    assert r.status_code == 200, r.text
+    got = upstream_log.requests[0]
+    assert got.path == "/ocr-service/tencent/" and got.body == body
+    assert got.headers["authorization"] == "TC3-HMAC-SHA256 Credential=x" and "x-baomi-ticket" not in got.headers
