@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from proxy import holds_cli, policy_cli, reviewers_cli
+from proxy import holds_cli, incidents_cli, policy_cli, reviewers_cli
 from proxy.settings import Settings
 
 
@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_bench)
 
     holds_cli.add_parser(sub)
+    incidents_cli.add_parser(sub)
     policy_cli.add_parser(sub)
     reviewers_cli.add_parser(sub)
     return p

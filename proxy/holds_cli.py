@@ -1,60 +1,64 @@
-"""``baomi holds list`` and ``baomi holds show TICKET``: the reviewer's view until there is a console.
+"""``baomi holds list / show / release / reject``: held requests (incidents with decision ``hold`` and a ticket).
 
-Both read the same settings as the server (``--data-dir``/``--database-url`` flags, else ``BAOMI_*``,
-else defaults), so they find the server's database and key. ``list`` shows metadata only and never
-touches the key; ``show`` is the only place in baomi that prints evidence. Neither creates state: a
-missing SQLite file or key file means the settings point somewhere else, and a fresh key could not
-open old evidence anyway, so they say so instead of silently creating an empty store.
+All read the same settings as the server (``--data-dir``/``--database-url`` flags, else ``BAOMI_*``, else
+defaults), so they find the server's database and key, and none creates state: a missing SQLite file or
+key file means the settings point somewhere else (and a fresh key could not open old evidence), so they
+say so instead of silently creating an empty store.
+
+* ``list`` shows metadata only and never touches the key.
+* ``show TICKET`` shows the hold, its review history and who has viewed its evidence; the evidence itself
+  only for a reviewer who proves who they are (``--reviewer NAME --password-stdin``), and that view is
+  recorded in the same transaction that opens it.
+* ``release TICKET`` / ``reject TICKET`` are a reviewer's or an admin's decision (an auditor only reads),
+  recorded as a review action. A released request is collected by the member of staff: they re-send the
+  same request with ``X-Baomi-Ticket: <ticket>`` (``GET /v1/holds/<ticket>`` tells them where it stands).
+
+The ticket status shown is what the ticket reads (``TICKET_STATUS``): held, released or rejected.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
-from datetime import datetime
+import sys
 from typing import Any
 
-from proxy.cli_store import fail, settings_of, store_options
-from proxy.settings import Settings
+from proxy.cli_store import (authenticate, fail, guarded, load_key, open_incidents, positive_int, reviewer_options,
+                             settings_of, shown_time, store_options, table)
 
 COLUMNS = ("ticket", "time", "client", "endpoint", "model", "categories", "status")
+#: CLI verb -> (store action, what the role check says, done in Chinese, done in English)
+VERBS = {"release": ("release", "审计员不能放行 / an auditor cannot release", "已放行", "released"),
+         "reject": ("confirm", "审计员不能驳回 / an auditor cannot reject", "已驳回", "rejected")}
 
 
 def add_parser(sub: Any) -> None:
     common = store_options()
 
-    h = sub.add_parser("holds", help="requests held for review: list them, show one with its evidence")
+    h = sub.add_parser("holds", help="requests held for review: list, show (evidence for a reviewer), "
+                                     "release or reject")
     hs = h.add_subparsers(dest="holds_command", required=True)
     ls = hs.add_parser("list", parents=[common], help="list held requests, newest first (no evidence)")
-    ls.add_argument("--status", default=None, help="only this status (e.g. held)")
-    ls.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100)")
+    ls.add_argument("--status", default=None, help="only this status (held, released or rejected)")
+    ls.add_argument("--limit", type=positive_int, default=100, help="at most this many rows (default 100)")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
-    ls.set_defaults(func=_list)
-    sh = hs.add_parser("show", parents=[common], help="print one held request with its decrypted evidence")
+    ls.set_defaults(func=guarded(_list))
+
+    sh = hs.add_parser("show", parents=[common, reviewer_options()],
+                       help="one held request with its history; with --reviewer NAME --password-stdin also its "
+                            "decrypted evidence (the view is recorded)")
     sh.add_argument("ticket", help="ticket id from the 403 held_for_review answer or `baomi holds list`")
-    sh.set_defaults(func=_show)
+    sh.add_argument("--evidence", action="store_true",
+                    help="print the evidence (implied by --reviewer; needs --reviewer NAME --password-stdin)")
+    sh.set_defaults(func=guarded(_show))
 
-
-def _open(settings: Settings, key: bytes | None):
-    """The store, or None (after a message) if the SQLite file it would read does not exist."""
-    import sqlalchemy as sa
-
-    from proxy.store.incidents import IncidentStore
-
-    url = sa.engine.make_url(settings.store_url)
-    path = url.database if url.get_backend_name() == "sqlite" else None
-    if path and path != ":memory:" and not path.startswith("file:"):
-        from pathlib import Path
-
-        if not Path(path).is_file():
-            fail(f"数据库 {path} 不存在，请检查 --data-dir / --database-url / no database at {path}: "
-                  f"check --data-dir / --database-url (or BAOMI_DATA_DIR / BAOMI_DATABASE_URL)")
-            return None
-    return IncidentStore(settings.store_url, key)
-
-
-def _local_time(ts: datetime) -> str:
-    return ts.astimezone().isoformat(timespec="seconds")
+    for verb, what in (("release", "release a held request: the member of staff can then collect it by "
+                                   "re-sending it with X-Baomi-Ticket"),
+                       ("reject", "reject a held request for good: it will never be forwarded")):
+        p = hs.add_parser(verb, parents=[common, reviewer_options(required=True)],
+                          help=f"{what} (role reviewer or admin)")
+        p.add_argument("ticket", help="ticket id (hold-…)")
+        p.add_argument("--comment", default=None, help="note kept with the review action")
+        p.set_defaults(func=guarded(_act), verb=verb)
 
 
 def _hold_json(record: Any) -> dict[str, Any]:
@@ -62,67 +66,125 @@ def _hold_json(record: Any) -> dict[str, Any]:
     from proxy.store.incidents import TICKET_STATUS
 
     return {"ticket": record.ticket, "flow_id": record.id, "created_at": record.ts.timestamp(),
-            "client": record.client, "endpoint": record.endpoint, "model": record.model,
-            "upstream": record.upstream, "categories": list(record.categories), "rule_ids": list(record.rule_ids),
-            "status": TICKET_STATUS.get(record.status, record.status)}
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(rows: list[dict[str, str]]) -> str:
-    widths = {c: max([_width(c)] + [_width(r[c]) for r in rows]) for c in COLUMNS}
-    lines = [list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in rows]
-    return "\n".join("  ".join(v + " " * (widths[c] - _width(v)) for c, v in zip(COLUMNS, line)).rstrip()
-                     for line in lines)
+            "time": shown_time(record.ts), "client": record.client, "endpoint": record.endpoint,
+            "model": record.model, "upstream": record.upstream, "categories": list(record.categories),
+            "rule_ids": list(record.rule_ids), "status": TICKET_STATUS.get(record.status, record.status)}
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = _open(settings_of(args), None)
+    store = open_incidents(settings_of(args))
     if store is None:
         return 1
     from proxy.store.incidents import TICKET_STATUS
 
     status = {v: k for k, v in TICKET_STATUS.items()}.get(args.status, args.status) if args.status else None
     try:
-        records = store.query(decision="hold", status=status, limit=max(0, args.limit))
+        records = store.query(decision="hold", status=status, limit=args.limit)
     finally:
         store.close()
     if args.json:
-        print(json.dumps([dict(_hold_json(r), time=_local_time(r.ts)) for r in records],
-                         ensure_ascii=False, indent=2))
+        print(json.dumps([_hold_json(r) for r in records], ensure_ascii=False, indent=2))
         return 0
     if not records:
         print("（没有待审请求 / no held requests）")
         return 0
-    print(_table([{"ticket": h["ticket"], "time": _local_time(r.ts), "client": r.client,
-                   "endpoint": r.endpoint, "model": r.model or "-", "categories": ",".join(r.categories) or "-",
-                   "status": h["status"]} for r in records for h in [_hold_json(r)]]))
+    print(table(COLUMNS, [dict(h, categories=",".join(h["categories"])) for h in map(_hold_json, records)]))
     return 0
 
 
-def _show(args: argparse.Namespace) -> int:
-    from proxy.store.crypto import SealError
+def _find(store: Any, ticket: str) -> Any:
+    """The hold's metadata (no key needed), or None after a message."""
     from proxy.store.incidents import IncidentNotFound
-    from proxy.store.keys import EvidenceKeyError, load_evidence_key
 
-    settings = settings_of(args)
     try:
-        key = load_evidence_key(settings, create=False)
-    except EvidenceKeyError as exc:
-        return fail(str(exc))
-    store = _open(settings, key)
+        return store.ticket_status(ticket)
+    except IncidentNotFound:
+        fail(f"未找到待审请求 {ticket} / no held request with ticket {ticket}")
+        return None
+
+
+def _show(args: argparse.Namespace) -> int:
+    from proxy.incidents_cli import evidence_state, history, iso, metadata, wants_evidence
+    from proxy.store.crypto import SealError
+
+    want = wants_evidence(args)
+    if want is None:
+        return 2
+    settings = settings_of(args)
+    key = None
+    if want:
+        key = load_key(settings)
+        if key is None:
+            return 1
+    store = open_incidents(settings, key)
     if store is None:
         return 1
     try:
-        record, evidence = store.by_ticket(args.ticket)
-    except IncidentNotFound:
-        return fail(f"未找到待审请求 {args.ticket} / no held request with ticket {args.ticket}")
-    except SealError as exc:
-        return fail(str(exc))
+        found = _find(store, args.ticket)
+        if found is None:
+            return 1
+        record, has_evidence = metadata(store, found.id)
+        if want:
+            reviewer = authenticate(settings, args)
+            if reviewer is None:
+                return 1
+            try:
+                evidence = store.view_evidence(record.id, reviewer.id)
+            except SealError as exc:
+                return fail(str(exc))
+        actions, views = history(store, record.id)
     finally:
         store.close()
-    out: dict[str, Any] = dict(_hold_json(record), time=_local_time(record.ts), evidence=evidence)
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    out: dict[str, Any] = dict(_hold_json(record), evidence_state=evidence_state(record, has_evidence),
+                               actions=actions, evidence_views=views)
+    if want:
+        out["evidence"] = evidence
+    print(json.dumps(out, ensure_ascii=False, indent=2, default=iso))
+    if not want:
+        print("（未显示证据：审核员请加 --reviewer NAME --password-stdin，查看会被记录 / evidence not shown: "
+              "a reviewer passes --reviewer NAME --password-stdin, and the view is recorded）", file=sys.stderr)
+    elif evidence is None:
+        print("（证据已不存在（按保留期删除），未记录查看 / the evidence is gone (retention); no view recorded）",
+              file=sys.stderr)
+    return 0
+
+
+def _act(args: argparse.Namespace) -> int:
+    from proxy.store.incidents import TICKET_STATUS, InvalidTransition
+
+    action, auditor_message, done_cn, done_en = VERBS[args.verb]
+    settings = settings_of(args)
+    store = open_incidents(settings)
+    if store is None:
+        return 1
+    try:
+        found = _find(store, args.ticket)
+        if found is None:
+            return 1
+        reviewer = authenticate(settings, args)
+        if reviewer is None:
+            return 1
+        if reviewer.role not in ("reviewer", "admin"):
+            return fail(auditor_message)
+        try:
+            record = store.act(found.id, reviewer.id, action, args.comment)
+        except InvalidTransition as exc:
+            return fail(str(exc))
+    finally:
+        store.close()
+    t = record.ticket
+    status = TICKET_STATUS.get(record.status, record.status)
+    print(f"{done_cn} {t}（状态：{status}，审核员 {reviewer.name}）/ {done_en} {t} (status: {status}, "
+          f"by {reviewer.name})")
+    if args.verb == "release":
+        print(f"请通知员工：重新发送同一请求，并加上请求头 X-Baomi-Ticket: {t}；"
+              f"也可用 GET /v1/holds/{t} 查看状态。\n"
+              f"Tell the member of staff to re-send the same request with the header `X-Baomi-Ticket: {t}`; "
+              f"`GET /v1/holds/{t}` shows where it stands.")
+        if record.evidence_purged_at:
+            print("注意：该请求的证据已按保留期删除，员工无法再取回（410 hold_expired）/ note: the evidence of this "
+                  "request has been purged (retention), so it can no longer be collected (410 hold_expired)",
+                  file=sys.stderr)
+    else:
+        print("该请求不会被转发 / the request will never be forwarded")
     return 0

@@ -180,6 +180,16 @@ class IncidentStore(StatsMixin):
             raise IncidentNotFound(ticket)
         return _record(row)
 
+    def meta(self, incident_id: str) -> tuple[IncidentRecord, bool]:
+        """The metadata (no key needed, no view recorded) and whether the evidence is still stored."""
+        q = sa.select(*_META, incidents.c.evidence.is_not(None).label("has_evidence")) \
+            .where(incidents.c.id == incident_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            raise IncidentNotFound(incident_id)
+        return _record(row), bool(row.has_evidence)
+
     def get(self, incident_id: str) -> tuple[IncidentRecord, dict[str, Any] | None]:
         """Record and evidence (None once purged) WITHOUT recording a view: for the system, e.g. a release.
         A person looking at evidence goes through :meth:`view_evidence`."""

@@ -1,14 +1,17 @@
 """`hold`: the request is kept (evidence encrypted at rest), the client gets 403 held_for_review + ticket."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 
 import openai
 import pytest
+from argon2 import PasswordHasher
 
 from proxy.cli import main
+from proxy.store.reviewers import ReviewerStore
 from tests.conftest import REPO
 
 HOLD_PERSONAL = "categories:\n  personal_data: {action: hold, threshold: 0.5}\n"
@@ -22,7 +25,8 @@ def hold_gateway(double, start_gateway, tmp_path_factory):
     return start_gateway(double.url + "/v1", policy=f"{REPO / 'policies' / 'default.yaml'}:{extra}")
 
 
-def test_held_request_is_refused_with_a_ticket_and_stored_encrypted(hold_gateway, upstream_log, capsys):
+def test_held_request_is_refused_with_a_ticket_and_stored_encrypted(hold_gateway, upstream_log, capsys,
+                                                                     monkeypatch):
     c = openai.OpenAI(base_url=hold_gateway.url + "/v1", api_key="k", max_retries=0, timeout=30)
     with pytest.raises(openai.PermissionDeniedError) as info:
         c.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": TEXT}])
@@ -50,7 +54,17 @@ def test_held_request_is_refused_with_a_ticket_and_stored_encrypted(hold_gateway
     assert rows[0]["categories"] == ["personal_data"] and rows[0]["status"] == "held"
 
     assert main(["holds", "show", ticket, "--data-dir", data_dir]) == 0
+    assert "evidence" not in json.loads(capsys.readouterr().out)  # metadata only without a reviewer
+
+    reviewers = ReviewerStore(hold_gateway.settings.store_url,
+                              hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    reviewers.add("e2e-reviewer", "reviewer", "e2e-password-1")
+    reviewers.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("e2e-password-1\n"))
+    assert main(["holds", "show", ticket, "--data-dir", data_dir, "--reviewer", "e2e-reviewer",
+                 "--password-stdin"]) == 0
     shown = json.loads(capsys.readouterr().out)
+    assert [v["reviewer"] for v in shown["evidence_views"]] == ["e2e-reviewer"]  # the view is recorded
     assert "刘建华" in shown["evidence"]["document"]
     assert {e["text"] for e in shown["evidence"]["evidence"]} >= {"刘建华", "13912345678"}
     assert json.loads(shown["evidence"]["request"]["body"])["messages"][0]["content"] == TEXT
