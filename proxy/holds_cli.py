@@ -22,7 +22,7 @@ import json
 import sys
 from typing import Any
 
-from proxy.cli_store import (authenticate, fail, guarded, load_key, open_incidents, positive_int, reviewer_options,
+from proxy.cli_store import (authenticate, fail, guarded, open_incidents, positive_int, reviewer_options,
                              settings_of, shown_time, store_options, table)
 
 COLUMNS = ("ticket", "time", "client", "endpoint", "model", "categories", "status")
@@ -104,39 +104,18 @@ def _find(store: Any, ticket: str) -> Any:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from proxy.incidents_cli import evidence_state, history, iso, metadata, wants_evidence
-    from proxy.store.crypto import SealError
+    from proxy.incidents_cli import evidence_state, iso, read_shown
 
-    want = wants_evidence(args)
-    if want is None:
-        return 2
-    settings = settings_of(args)
-    key = None
-    if want:
-        key = load_key(settings)
-        if key is None:
-            return 1
-    store = open_incidents(settings, key)
-    if store is None:
-        return 1
-    try:
+    def find(store: Any) -> str | None:
         found = _find(store, args.ticket)
-        if found is None:
-            return 1
-        record, has_evidence = metadata(store, found.id)
-        if want:
-            reviewer = authenticate(settings, args)
-            if reviewer is None:
-                return 1
-            try:
-                evidence = store.view_evidence(record.id, reviewer.id)
-            except SealError as exc:
-                return fail(str(exc))
-        actions, views = history(store, record.id)
-    finally:
-        store.close()
-    out: dict[str, Any] = dict(_hold_json(record), evidence_state=evidence_state(record, has_evidence),
-                               actions=actions, evidence_views=views)
+        return None if found is None else found.id
+
+    shown = read_shown(args, find)
+    if isinstance(shown, int):
+        return shown
+    record, want, evidence = shown.record, shown.want, shown.evidence
+    out: dict[str, Any] = dict(_hold_json(record), evidence_state=evidence_state(record, shown.has_evidence),
+                               actions=shown.actions, evidence_views=shown.views)
     if want:
         out["evidence"] = evidence
     print(json.dumps(out, ensure_ascii=False, indent=2, default=iso))

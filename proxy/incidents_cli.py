@@ -24,9 +24,10 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from proxy.cli_store import (authenticate, fail, guarded, load_key, open_incidents, pad, positive_int, printable,
                              reviewer_names, reviewer_options, settings_of, shown_time, since_arg, store_options,
@@ -147,11 +148,6 @@ def _list(args: argparse.Namespace) -> int:
 
 # --- show -----------------------------------------------------------------------------------------------
 
-def metadata(store: Any, incident_id: str) -> tuple[Any, bool]:
-    """The incident's metadata (no key needed) and whether it still has evidence; IncidentNotFound."""
-    return store.meta(incident_id)
-
-
 def history(store: Any, incident_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The review actions and the evidence views, oldest first, with reviewer names (times as datetimes:
     ``json.dumps(..., default=iso)``)."""
@@ -187,7 +183,20 @@ def evidence_state(record: Any, has_evidence: bool) -> str:
     return "已加密保存 / stored (encrypted)" if has_evidence else "无 / none"
 
 
-def _show(args: argparse.Namespace) -> int:
+@dataclass
+class Shown:
+    """What ``incidents show`` and ``holds show`` print: evidence only if asked for (the view recorded)."""
+    record: Any
+    has_evidence: bool
+    actions: list[dict[str, Any]]
+    views: list[dict[str, Any]]
+    want: bool
+    evidence: Any = None
+
+
+def read_shown(args: argparse.Namespace, find: Callable[[Any], str | None]) -> Shown | int:
+    """Open the store (with the key only if evidence is asked for), find the incident (``find(store)`` gives
+    its id, or None after a message), log the reviewer in and record the view. An exit code on failure."""
     from proxy.store.crypto import SealError
     from proxy.store.incidents import IncidentNotFound
 
@@ -203,23 +212,35 @@ def _show(args: argparse.Namespace) -> int:
     store = open_incidents(settings, key)
     if store is None:
         return 1
-    evidence = None
     try:
+        incident_id = find(store)
+        if incident_id is None:
+            return 1
         try:
-            record, has_evidence = metadata(store, args.id)
+            record, has_evidence = store.meta(incident_id)
         except IncidentNotFound as exc:
             return fail(str(exc))
+        shown = Shown(record, has_evidence, [], [], want)
         if want:
             reviewer = authenticate(settings, args)
             if reviewer is None:
                 return 1
             try:
-                evidence = store.view_evidence(record.id, reviewer.id)
+                shown.evidence = store.view_evidence(record.id, reviewer.id)
             except SealError as exc:
                 return fail(str(exc))
-        actions, views = history(store, record.id)
+        shown.actions, shown.views = history(store, record.id)
     finally:
         store.close()
+    return shown
+
+
+def _show(args: argparse.Namespace) -> int:
+    shown = read_shown(args, lambda store: args.id)
+    if isinstance(shown, int):
+        return shown
+    record, has_evidence, actions, views, want, evidence = (shown.record, shown.has_evidence, shown.actions,
+                                                            shown.views, shown.want, shown.evidence)
     if args.json:
         out: dict[str, Any] = {"incident": dict(record.to_json(), time=shown_time(record.ts)),
                                "evidence_stored": has_evidence, "actions": actions, "evidence_views": views}
