@@ -24,12 +24,17 @@ CJKFONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 $(CJKFONT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei
 
+# the browser for the console's end-to-end test (Debian package; never `playwright install`, which downloads)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 install: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/baomi serve
 
-test: $(TSTAMP) $(CJKFONT)
+test: $(TSTAMP) $(CJKFONT) $(CHROMIUM)
 	$(PY) -m pytest
 
 bench: $(TSTAMP)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from proxy import tokens
+from proxy.console import ConsoleState, mount_console
 from proxy.errors import BaomiError, NotFound, internal_error
 from proxy.inspect_api import inspect_text
 from proxy.pipeline.run import handle
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
         )
         app.state.engine_ready = _warm_up(rt)
         app.state.rt = rt
+        app.state.console = ConsoleState.open(settings)  # review console: reviewers and sessions
         watcher = PolicyWatcher(rt, settings.policy, settings.policy_reload_interval)
         app.state.policy_watcher = watcher
         watcher.start()
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
             await watcher.stop()
             await retention.stop()
             rt.incidents.close()
+            app.state.console.close()
             await rt.http.aclose()
             rt.executor.shutdown(wait=False, cancel_futures=True)
             rt.ocr_executor.shutdown(wait=False, cancel_futures=True)
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None, *, upstream_transport: httpx.As
     async def inspect(request: Request) -> Response:
         return await inspect_text(request, request.app.state.rt)
 
+    mount_console(app)  # /console: the review console (its header middleware sits inside GatewayRoute)
     app.add_middleware(GatewayRoute)
 
     @app.exception_handler(BaomiError)

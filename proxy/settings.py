@@ -63,6 +63,9 @@ class Settings:
                                         "then it is purged and only the metadata stays. 0 keeps it forever.")
     ocr_routes: str = _s("", "OCR-service pass-through routes, `name=profile@base_url` separated by `;` (profiles: "
                          "baidu, tencent, aliyun, generic); `/ocr/<name>/...` is inspected, then forwarded there.")
+    console_session_hours: float = _s(12.0, "Hours a review-console login lasts (from the login; no sliding renewal).")
+    console_cookie_secure: str = _s("auto", "Secure flag of the console's cookies: auto (when the request is https or "
+                                    "X-Forwarded-Proto says https), true or false.")
     log_level: str = _s("info", "Log level: debug, info, warning, error. No level ever logs prompt text.")
 
     @classmethod
