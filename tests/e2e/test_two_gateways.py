@@ -1,5 +1,6 @@
 """Two gateway PROCESSES sharing one PostgreSQL (and one evidence key): each sees the other's incidents and
-holds, a hold made on one is released by a reviewer on the other's console and collected on the first.
+holds, a hold made on one is released by a reviewer on the other's console and collected on the first, and a
+console session made on one is accepted by the other.
 
 Real processes (``python -m proxy serve``), started at the same moment so that they also migrate the empty
 schema concurrently; real HTTP on loopback; the official SDK for the member of staff.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import openai
 import pytest
 from argon2 import PasswordHasher
 
+from proxy.console.auth import LOGIN_CSRF_COOKIE
 from proxy.store.incidents import IncidentStore
 from proxy.store.reviewers import ReviewerStore
 from tests.conftest import REPO
@@ -74,16 +77,23 @@ def sdk(base: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=base + "/v1", api_key="k", max_retries=0, timeout=60)
 
 
-def release_on(base: str, db_url: str, incident: str) -> None:
-    """The reviewer releases the hold through gateway ``base`` (its console shares the database)."""
+def console_login(base: str, db_url: str, name: str) -> httpx.Client:
+    """A reviewer logged in to the console of gateway ``base`` (the account is in the shared database)."""
     people = ReviewerStore(db_url, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    reviewer = people.add("审核员-pair", "reviewer", "correct horse battery")
+    people.add(name, "reviewer", "correct horse battery")
     people.close()
-    store = IncidentStore(db_url, KEY)
-    try:
-        store.act(incident, reviewer.id, "release", "核实无误")
-    finally:
-        store.close()
+    client = httpx.Client(base_url=base, timeout=30)
+    client.get("/console/login")
+    r = client.post("/console/login", data={"name": name, "password": "correct horse battery",
+                                            "csrf": client.cookies.get(LOGIN_CSRF_COOKIE), "next": "/console/queue"})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no csrf field on the page"
+    return m.group(1)
 
 
 def test_each_sees_the_others_incidents_holds_and_releases(pair, upstream_log):
@@ -106,10 +116,23 @@ def test_each_sees_the_others_incidents_holds_and_releases(pair, upstream_log):
     incident = info.value.response.headers["x-baomi-incident"]
     assert httpx.get(f"{b}/v1/holds/{ticket}", timeout=10).json()["status"] == "held"
 
-    release_on(b, db_url, incident)
+    # the reviewer works on B's console: A's hold is in its queue, and the release is made there
+    reviewer = console_login(b, db_url, "审核员-pair")
+    assert incident in reviewer.get("/console/queue", params={"status": "held"}).text
+    detail = reviewer.get(f"/console/incidents/{incident}")
+    assert detail.status_code == 200 and "<mark" in detail.text and "刘建华" in detail.text
+    r = reviewer.post(f"/console/incidents/{incident}/act",
+                      data={"action": "release", "comment": "核实无误", "csrf": csrf_of(detail.text)})
+    assert r.status_code == 303
     assert httpx.get(f"{a}/v1/holds/{ticket}", timeout=10).json()["status"] == "released"
 
+    # and a session made on B is accepted by A (sessions live in the shared database): B's block is there too
+    session = dict(reviewer.cookies)
+    with httpx.Client(base_url=a, timeout=30, cookies=session) as on_a:
+        assert blocked in on_a.get("/console/queue").text
+    reviewer.close()
+
     answer = sdk(a).chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": TEXT}],
-                                            extra_headers={"X-Baomi-Ticket": ticket})
+                                            extra_headers={"X-Baomi-Ticket": ticket})  # collected on A
     assert answer.choices[0].message.content
     assert [r.json()["messages"][0]["content"] for r in upstream_log.requests] == [TEXT]
