@@ -4,7 +4,8 @@ Fills a fresh migrated store (a temporary SQLite file; a throwaway schema on the
 ``BAOMI_BENCH_POSTGRES_URL``, default the machine's 127.0.0.1:5432/test) with N incidents spread over 90
 days (a few clients, categories and statuses, evidence left out: the queue never reads it), then times the
 queries a queue page makes: the first page, the 21st page by keyset, and pages filtered by category,
-client, status and time window. Median of several runs per query, milliseconds.
+client, status and time window; then the whole rendered console pages over HTTP (``console_bench``).
+Median of several runs per query, milliseconds.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from proxy.bench.console_bench import page_times
 from proxy.store.incidents import IncidentStore
 from proxy.store.migrate import upgrade
 from proxy.store.schema import incidents
@@ -100,6 +102,7 @@ def run(n: int = 100_000) -> dict[str, Any]:
         upgrade(url)
         _fill(url, n)
         out["sqlite"] = measure(url)
+        out["sqlite"].update(page_times(url))
     schema = f"baomi_bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL, poolclass=NullPool)
     try:
@@ -112,6 +115,7 @@ def run(n: int = 100_000) -> dict[str, Any]:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'ANALYZE "{schema}".incidents')
         out["postgresql"] = measure(url)
+        out["postgresql"].update(page_times(url))
     except sa.exc.OperationalError as exc:
         out["postgresql"] = {"error": type(exc).__name__}
     finally:
@@ -122,13 +126,13 @@ def run(n: int = 100_000) -> dict[str, Any]:
 
 
 def report(d: dict[str, Any]) -> str:
-    rows = [f"baomi bench --store: review-queue queries (50 per page) with {d['incidents']:,} incidents, median ms",
-            f"{'query':<36}{'SQLite':>10}{'PostgreSQL':>12}"]
+    rows = [f"baomi bench --store: review queue (50 per page) with {d['incidents']:,} incidents, median ms",
+            f"{'query':<40}{'SQLite':>10}{'PostgreSQL':>12}"]
     pg = d.get("postgresql", {})
     for name, ms in d["sqlite"].items():
         other = pg.get(name)
         cell = f"{other:.2f}" if isinstance(other, float) else "-"
-        rows.append(f"{name:<36}{ms:>10.2f}{cell:>12}")
+        rows.append(f"{name:<40}{ms:>10.2f}{cell:>12}")
     if "error" in pg:
         rows.append(f"PostgreSQL not measured: {pg['error']}")
     return "\n".join(rows)
