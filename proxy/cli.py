@@ -30,6 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     _check_policy(settings.policy)
     _check_evidence_key(settings)
     _check_ocr_routes(settings)
+    _check_console(settings)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level,
                 access_log=False, server_header=False)
@@ -53,6 +54,14 @@ def _check_evidence_key(settings: Settings) -> None:
         load_evidence_key(settings)
     except (EvidenceKeyError, OSError) as exc:
         raise SystemExit(f"baomi: {exc}") from None
+
+
+def _check_console(settings: Settings) -> None:
+    from proxy.console.auth import settings_problem
+
+    problem = settings_problem(settings)
+    if problem:
+        raise SystemExit(f"baomi: {problem}")
 
 
 def _check_ocr_routes(settings: Settings) -> None:

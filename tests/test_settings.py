@@ -75,3 +75,12 @@ def test_serve_refuses_a_broken_policy_with_file_and_line(tmp_path):
                         "--port", "1"], capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     assert f"{policy}:2:" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("name, value, says", [("BAOMI_CONSOLE_COOKIE_SECURE", "maybe", "auto, true or false"),
+                                               ("BAOMI_CONSOLE_SESSION_HOURS", "0", "must be positive")])
+def test_serve_refuses_bad_console_settings_without_a_traceback(tmp_path, name, value, says):
+    r = subprocess.run([sys.executable, "-m", "proxy", "serve", "--data-dir", str(tmp_path), "--port", "1"],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, name: value})
+    assert r.returncode != 0
+    assert says in r.stderr and name in r.stderr and "Traceback" not in r.stderr

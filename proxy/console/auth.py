@@ -53,6 +53,16 @@ class LoginRequired(Exception):
     """Answered with a redirect to the login page."""
 
 
+def settings_problem(settings: Settings) -> str | None:
+    """What is wrong with the console's settings (``baomi serve`` checks this before it starts)."""
+    if settings.console_cookie_secure.strip().lower() not in ("auto", "true", "false"):
+        return (f"BAOMI_CONSOLE_COOKIE_SECURE 只能是 auto、true 或 false / must be auto, true or false, "
+                f"not {settings.console_cookie_secure!r}")
+    if settings.console_session_hours <= 0:
+        return "BAOMI_CONSOLE_SESSION_HOURS 必须为正数 / must be positive"
+    return None
+
+
 @dataclass
 class ConsoleState:
     """The console's stores, built in the app's lifespan (``app.state.console``)."""
@@ -64,11 +74,10 @@ class ConsoleState:
 
     @classmethod
     def open(cls, settings: Settings) -> "ConsoleState":
+        problem = settings_problem(settings)
+        if problem:
+            raise ValueError(problem)
         secure = settings.console_cookie_secure.strip().lower()
-        if secure not in ("auto", "true", "false"):
-            raise ValueError(f"BAOMI_CONSOLE_COOKIE_SECURE must be auto, true or false, not {secure!r}")
-        if settings.console_session_hours <= 0:
-            raise ValueError("BAOMI_CONSOLE_SESSION_HOURS must be positive")
         return cls(reviewers=ReviewerStore(settings.store_url), sessions=SessionStore(settings.store_url),
                    lifetime=timedelta(hours=settings.console_session_hours), cookie_secure=secure)
 
