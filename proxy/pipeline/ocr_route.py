@@ -14,11 +14,11 @@ from starlette.responses import Response
 from proxy.errors import NotFound
 from proxy.flow import Attachment, Flow, Segment
 from proxy.pipeline.audit import audit
+from proxy.pipeline.collect import HEADER as TICKET_HEADER
+from proxy.pipeline.collect import collect
 from proxy.pipeline.decide import decide, resolve
 from proxy.pipeline.detect import detect
 from proxy.pipeline.enforce import refusal
-from proxy.pipeline.collect import HEADER as TICKET_HEADER
-from proxy.pipeline.collect import collect
 from proxy.pipeline.forward import forward
 from proxy.pipeline.hold import hold
 from proxy.pipeline.receive import read_body
