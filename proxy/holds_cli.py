@@ -63,12 +63,10 @@ def add_parser(sub: Any) -> None:
 
 def _hold_json(record: Any) -> dict[str, Any]:
     """A hold as this command has always shown it: the ticket first, its status as the ticket reads."""
-    from proxy.store.incidents import TICKET_STATUS
-
     return {"ticket": record.ticket, "flow_id": record.id, "created_at": record.ts.timestamp(),
             "time": shown_time(record.ts), "client": record.client, "endpoint": record.endpoint,
             "model": record.model, "upstream": record.upstream, "categories": list(record.categories),
-            "rule_ids": list(record.rule_ids), "status": TICKET_STATUS.get(record.status, record.status)}
+            "rule_ids": list(record.rule_ids), "status": record.ticket_status}
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -129,7 +127,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _act(args: argparse.Namespace) -> int:
-    from proxy.store.incidents import TICKET_STATUS, InvalidTransition
+    from proxy.store.incidents import InvalidTransition
 
     action, auditor_message, done_cn, done_en = VERBS[args.verb]
     settings = settings_of(args)
@@ -152,7 +150,7 @@ def _act(args: argparse.Namespace) -> int:
     finally:
         store.close()
     t = record.ticket
-    status = TICKET_STATUS.get(record.status, record.status)
+    status = record.ticket_status
     print(f"{done_cn} {t}（状态：{status}，审核员 {reviewer.name}）/ {done_en} {t} (status: {status}, "
           f"by {reviewer.name})")
     if args.verb == "release":

@@ -38,7 +38,7 @@ from proxy.flow import Flow
 from proxy.pipeline.audit import audit
 from proxy.pipeline.forward import forward
 from proxy.runtime import Runtime
-from proxy.store.incidents import TICKET_STATUS, IncidentNotFound, IncidentRecord
+from proxy.store.incidents import IncidentNotFound, IncidentRecord
 from proxy.wire.forms import parse_multipart
 
 HEADER = "x-baomi-ticket"
@@ -77,7 +77,7 @@ async def _lookup(rt: Runtime, fn: Any, ticket: str, client: str) -> Any:
 
 
 def _status_json(record: IncidentRecord) -> dict[str, Any]:
-    return {"ticket": record.ticket, "status": TICKET_STATUS.get(record.status, record.status),
+    return {"ticket": record.ticket, "status": record.ticket_status,
             "incident": record.id, "created_at": record.ts.isoformat(), "endpoint": record.endpoint,
             "model": record.model, "categories": list(record.categories)}
 

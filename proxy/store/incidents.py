@@ -98,6 +98,11 @@ class IncidentRecord:
         self.ts = utc(self.ts)  # type: ignore[assignment]
 
     @property
+    def ticket_status(self) -> str:
+        """What the ticket of a hold reads to the member of staff: held, released or rejected."""
+        return TICKET_STATUS.get(self.status, self.status)
+
+    @property
     def cursor(self) -> Cursor:
         """Pass as ``query(before=...)`` to get the page after this record."""
         return (self.ts, self.id)
